@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// One WhatsApp account: an isolated actor with one consumer loop and a bounded mailbox.
+///
+/// Everything that changes the account (operator commands, reports from its connection) goes through
+/// `submit(_:)` and is applied by `run()` one command at a time, so the account's state never changes
+/// concurrently and commands keep their order. A full mailbox refuses new commands instead of growing.
+public actor Account {
+    /// What the account can be asked to do.
+    public enum Command: Sendable {
+        /// Open the stored session and connect.
+        case start
+        /// Disconnect and rest in `stopped` with this reason.
+        case stop(reason: String)
+        /// A report from the running link.
+        case linkReported(AccountState, reason: String?, generation: Int)
+    }
+
+    /// The outcome of `submit(_:)`.
+    public enum SubmitResult: Sendable, Equatable {
+        /// Queued for the loop.
+        case enqueued
+        /// The mailbox is full; the command was not queued.
+        case busy
+        /// The account's loop has ended.
+        case stopped
+    }
+
+    /// The account's address.
+    public nonisolated let id: AccountID
+    /// Its configuration.
+    public nonisolated let definition: AccountDefinition
+
+    private let opener: any AccountSessionOpener
+    private let links: AccountLinkFactory
+    private let observer: any AccountObserver
+    private let logger: Logger
+
+    private let mailbox: AsyncStream<Command>
+    private let mailboxInput: AsyncStream<Command>.Continuation
+    private let depth = Atomic<Int>(0)
+
+    private var status: AccountStatus
+    private var linkTask: Task<Void, Never>?
+    /// Incremented for every link started, so reports from a link that was already stopped are ignored.
+    private var generation = 0
+
+    /// Creates an account in `stopped` state.
+    /// - Parameters:
+    ///   - agent: the owning agent's slug.
+    ///   - definition: the account's resolved configuration.
+    ///   - mailboxCapacity: commands that may wait; beyond it `submit` answers `.busy`.
+    public init(
+        agent: String, definition: AccountDefinition, opener: any AccountSessionOpener, links: AccountLinkFactory,
+        observer: any AccountObserver, logger: Logger, mailboxCapacity: Int = 64
+    ) {
+        let id = AccountID(agent: agent, account: definition.id)
+        self.id = id
+        self.definition = definition
+        self.opener = opener
+        self.links = links
+        self.observer = observer
+        var logger = logger
+        logger[metadataKey: "account"] = "\(id)"
+        self.logger = logger
+        (mailbox, mailboxInput) = AsyncStream.makeStream(of: Command.self, bufferingPolicy: .bufferingOldest(mailboxCapacity))
+        status = AccountStatus(
+            id: id, name: definition.name ?? definition.id, kind: definition.kind.rawValue, enabled: definition.enabled,
+            state: .stopped, reason: definition.enabled ? "not started yet" : "disabled in configuration",
+            since: Date(), linked: false, mailboxDepth: 0)
+    }
+
+    /// Queues a command without waiting.
+    public nonisolated func submit(_ command: Command) -> SubmitResult {
+        depth.add(1, ordering: .relaxed)
+        switch mailboxInput.yield(command) {
+        case .enqueued:
+            return .enqueued
+        case .dropped:
+            depth.subtract(1, ordering: .relaxed)
+            return .busy
+        case .terminated:
+            depth.subtract(1, ordering: .relaxed)
+            return .stopped
+        @unknown default:
+            depth.subtract(1, ordering: .relaxed)
+            return .busy
+        }
+    }
+
+    /// Ends the loop after the commands already queued.
+    public nonisolated func finish() {
+        mailboxInput.finish()
+    }
+
+    /// The current snapshot.
+    public func snapshot() -> AccountStatus {
+        var s = status
+        s.mailboxDepth = depth.load(ordering: .relaxed)
+        return s
+    }
+
+    /// The single consumer loop. Returns after `finish()` once the link has stopped.
+    public func run() async {
+        for await command in mailbox {
+            depth.subtract(1, ordering: .relaxed)
+            await handle(command)
+        }
+        await stopLink()
+        if status.state.isActive {
+            await transition(to: .stopped, reason: "gateway shutting down")
+        }
+    }
+
+    // MARK: - Commands
+
+    private func handle(_ command: Command) async {
+        switch command {
+        case .start:
+            await start()
+        case .stop(let reason):
+            await stopLink()
+            if status.state != .stopped {
+                await transition(to: .stopped, reason: reason)
+            }
+        case .linkReported(let state, let reason, let gen):
+            guard gen == generation, linkTask != nil else { return }  // a report from a link already stopped
+            await transition(to: state, reason: reason)
+        }
+    }
+
+    private func start() async {
+        guard !status.state.isActive else {
+            logger.debug("start ignored: account already active", metadata: ["state": "\(status.state.rawValue)"])
+            return
+        }
+        await transition(to: .starting, reason: "opening stored session")
+        let session: OpenedSession
+        do {
+            session = try await opener.openSession(for: id, definition: definition)
+        } catch {
+            logger.error("cannot open the stored session", metadata: ["error": "\(error)"])
+            await transition(to: .failed, reason: "cannot open the stored session: \(error)")
+            return
+        }
+        if let unreadable = session.unreadableReason {
+            // Documented behaviour: a missing or replaced data key means "not linked", never a crash.
+            logger.warning("stored session is unreadable; treating the account as not linked", metadata: ["reason": "\(unreadable)"])
+        }
+        status.linked = session.linked
+        guard let link = links.make(definition, session) else {
+            let what = definition.kind == .cloud ? "WhatsApp Business Cloud API" : "WhatsApp Web (QR link)"
+            await transition(to: .failed, reason: "\(what) connections are not available in this build of wagate")
+            return
+        }
+        generation += 1
+        let gen = generation
+        let reporter = AccountLinkReporter { [weak self] state, reason in
+            _ = self?.submit(.linkReported(state, reason: reason, generation: gen))
+        }
+        // An unstructured task, owned by this actor: it is cancelled and awaited in `stopLink()` on every
+        // path out of the running states, so it never outlives the account's loop.
+        linkTask = Task { await link.run(reporter: reporter) }
+    }
+
+    private func stopLink() async {
+        guard let task = linkTask else { return }
+        linkTask = nil
+        task.cancel()
+        await task.value
+    }
+
+    private func transition(to state: AccountState, reason: String?) async {
+        status.state = state
+        status.reason = reason
+        status.since = Date()
+        logger.info(
+            "account state changed",
+            metadata: ["state": "\(state.rawValue)", "reason": "\(reason ?? "")"])
+        await observer.accountDidChange(snapshot())
+    }
+}

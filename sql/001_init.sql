@@ -1,0 +1,117 @@
+-- 001_init: the gateway's base schema (DESIGN.md §3).
+--
+-- Every table whose rows belong to an account has account_id first in its primary key, so the schema can
+-- be distributed by account (for example with Citus) without change. Secrets (device credentials,
+-- message bodies, wrapped data keys) are sealed by the gateway before they reach these tables.
+
+-- Agents: one per character file; accounts belong to an agent.
+CREATE TABLE agents (
+    agent_id   text PRIMARY KEY,
+    name       text NOT NULL,
+    definition jsonb NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Accounts: account_id is "<agent slug>/<account name>", for example "milady-whatsapp-test/default".
+CREATE TABLE accounts (
+    account_id   text PRIMARY KEY,
+    agent_id     text NOT NULL REFERENCES agents (agent_id),
+    name         text NOT NULL,
+    kind         text NOT NULL CHECK (kind IN ('web', 'cloud')),
+    config       jsonb NOT NULL,
+    state        text NOT NULL DEFAULT 'stopped',
+    state_reason text,
+    updated_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX accounts_agent_id_idx ON accounts (agent_id);
+
+-- Which gateway process runs an account (sharding); the fencing token rejects writes from a stale owner.
+CREATE TABLE account_leases (
+    account_id    text PRIMARY KEY,
+    owner         text,
+    fencing_token bigint NOT NULL DEFAULT 0,
+    expires_at    timestamptz
+);
+
+-- Each account's data key, wrapped (sealed) by the gateway master key identified by kek_id.
+CREATE TABLE account_data_keys (
+    account_id  text PRIMARY KEY,
+    kek_id      text NOT NULL,
+    wrapped_key bytea NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    rotated_at  timestamptz
+);
+
+-- Sealed WhatsApp Web credentials (noise key, identity, registration id, ...), one row per named item.
+CREATE TABLE device_credentials (
+    account_id text NOT NULL,
+    name       text NOT NULL,
+    sealed     bytea NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (account_id, name)
+);
+
+-- Message history; bodies are sealed, metadata holds non-secret attributes.
+CREATE TABLE messages (
+    account_id  text NOT NULL,
+    chat_jid    text NOT NULL,
+    message_id  text NOT NULL,
+    sender_jid  text,
+    from_me     boolean NOT NULL DEFAULT false,
+    ts          timestamptz NOT NULL,
+    type        text NOT NULL DEFAULT 'text',
+    status      text,
+    body_sealed bytea,
+    metadata    jsonb,
+    PRIMARY KEY (account_id, chat_jid, message_id)
+);
+CREATE INDEX messages_account_chat_ts_idx ON messages (account_id, chat_jid, ts);
+
+-- Messages waiting to be sent; message_id is the id the gateway chose, unique per account.
+CREATE TABLE outbox (
+    account_id  text NOT NULL,
+    outbox_id   bigserial,
+    chat_jid    text NOT NULL,
+    message_id  text NOT NULL,
+    body_sealed bytea,
+    status      text NOT NULL DEFAULT 'pending',
+    attempts    integer NOT NULL DEFAULT 0,
+    last_error  text,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    sent_at     timestamptz,
+    PRIMARY KEY (account_id, outbox_id),
+    UNIQUE (account_id, message_id)
+);
+
+-- Unknown senders who asked to talk to the agent, waiting for approval with a pairing code.
+CREATE TABLE pairing_requests (
+    account_id   text NOT NULL,
+    sender       text NOT NULL,
+    code         text NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    last_seen_at timestamptz NOT NULL DEFAULT now(),
+    meta         jsonb,
+    PRIMARY KEY (account_id, sender)
+);
+
+-- Senders approved to talk to an account.
+CREATE TABLE allow_list (
+    account_id  text NOT NULL,
+    sender      text NOT NULL,
+    approved_at timestamptz NOT NULL DEFAULT now(),
+    approved_by text,
+    PRIMARY KEY (account_id, sender)
+);
+
+-- Control-API calls and other security-relevant events; not per-account (account_id may be null).
+CREATE TABLE audit_log (
+    id         bigserial PRIMARY KEY,
+    at         timestamptz NOT NULL DEFAULT now(),
+    actor      text,
+    method     text NOT NULL,
+    account_id text,
+    outcome    text NOT NULL,
+    details    jsonb
+);
+CREATE INDEX audit_log_at_idx ON audit_log (at);
+CREATE INDEX audit_log_account_at_idx ON audit_log (account_id, at);
