@@ -167,7 +167,7 @@ final class ControlConnection: Sendable {
         case nil: params = [:]
         case .object?: params = request.params!
         case let other?:
-            let error = ControlError.invalidParams(field: nil, "params must be an object, not \(other.typeName == "array" ? "an" : "a") \(other.typeName)")
+            let error = ControlError.invalidParams(field: nil, "params must be an object (got: \(other.typeName))")
             respond(ControlWire.errorResponse(id: request.id, error: error))
             return .none
         }

@@ -16,7 +16,10 @@ extension ConfigurationTests {
     @Test func fileEnvironmentAppliesAndTheRealEnvironmentWins() throws {
         let configuration = try ConfigurationLoader(
             sources: [
-                .miladyConfig(json: #"{ "env": { "A": "config", "B": "config", "C": "config", "PORT": 8080 } }"#, file: "milady.json"),
+                .miladyConfig(
+                    json: #"{ "env": { "A": "config", "B": "config", "C": "config", "PORT": 8080 } }"#,
+                    file: "milady.json"
+                ),
                 .character(json: #"{ "name": "X", "env": { "B": "character", "C": "character" } }"#, file: "x.json"),
             ],
             environment: ["C": "process"]
@@ -41,8 +44,11 @@ extension ConfigurationTests {
 
     @Test func cloudAccountFromTheProcessEnvironment() throws {
         let agent = try Self.agent(
-            Self.character(whatsapp: #"{ "accounts": { "default": { "authDir": "./auth" } }, "dmPolicy": "allowlist" }"#),
-            environment: Self.cloudEnvironment)
+            Self.character(
+                whatsapp: #"{ "accounts": { "default": { "authDir": "./auth" } }, "dmPolicy": "allowlist" }"#
+            ),
+            environment: Self.cloudEnvironment
+        )
         #expect(agent.whatsapp?.accounts.map(\.id) == ["cloud", "default"])
         let cloud = try #require(agent.whatsapp?.account("cloud"))
         #expect(cloud.kind == .cloud)
@@ -51,8 +57,12 @@ extension ConfigurationTests {
         #expect(
             cloud.cloud
                 == CloudAccountSettings(
-                    accessToken: "EAAG-token", phoneNumberId: "106540352242922", webhookVerifyToken: "verify-me",
-                    businessAccountId: "102290129340398"))
+                    accessToken: "EAAG-token",
+                    phoneNumberId: "106540352242922",
+                    webhookVerifyToken: "verify-me",
+                    businessAccountId: "102290129340398"
+                )
+        )
     }
 
     @Test func cloudAccountFromMiladyEnvSection() throws {
@@ -60,7 +70,9 @@ extension ConfigurationTests {
             sources: [
                 .character(json: Self.character(whatsapp: "{}"), file: "a.json"),
                 .miladyConfig(
-                    json: #"{ "env": { "WHATSAPP_ACCESS_TOKEN": "from-file", "WHATSAPP_PHONE_NUMBER_ID": "111111" } }"#, file: "milady.json"),
+                    json: #"{ "env": { "WHATSAPP_ACCESS_TOKEN": "from-file", "WHATSAPP_PHONE_NUMBER_ID": "111111" } }"#,
+                    file: "milady.json"
+                ),
             ],
             environment: ["WHATSAPP_ACCESS_TOKEN": "from-process"]
         ).load()
@@ -74,7 +86,8 @@ extension ConfigurationTests {
     @Test func explicitCloudAccountTakesMissingCredentialsFromTheEnvironment() throws {
         let agent = try Self.agent(
             Self.character(whatsapp: #"{ "accounts": { "biz": { "type": "cloud", "graphVersion": "v25.0" } } }"#),
-            environment: Self.cloudEnvironment)
+            environment: Self.cloudEnvironment
+        )
         #expect(agent.whatsapp?.accounts.map(\.id) == ["biz"])
         let cloud = try #require(agent.whatsapp?.account("biz")?.cloud)
         #expect(cloud.accessToken == "EAAG-token")
@@ -83,11 +96,14 @@ extension ConfigurationTests {
     }
 
     @Test func cloudAccountWithoutCredentialsIsRefused() {
-        let issues = Self.issues(Self.character(whatsapp: #"{ "accounts": { "biz": { "type": "cloud", "phoneNumberId": "123" } } }"#))
+        let issues = Self.issues(
+            Self.character(whatsapp: #"{ "accounts": { "biz": { "type": "cloud", "phoneNumberId": "123" } } }"#)
+        )
         #expect(
             issues.map(\.description) == [
                 #"test.json: connectors.whatsapp.accounts.biz: a Cloud API account needs "accessToken" and "phoneNumberId"; "accessToken" is missing: set it on the account, or set WHATSAPP_ACCESS_TOKEN (or "enabled": false)"#
-            ])
+            ]
+        )
     }
 
     @Test func onlyTheFirstAgentWithAConnectorClaimsTheEnvironmentAccount() throws {
@@ -115,7 +131,8 @@ extension ConfigurationTests {
     @Test func unclaimedEnvironmentAccountIsAWarning() throws {
         let configuration = try ConfigurationLoader(
             sources: [
-                .character(json: #"{ "name": "A" }"#, file: "a.json"), .character(json: #"{ "name": "B" }"#, file: "b.json"),
+                .character(json: #"{ "name": "A" }"#, file: "a.json"),
+                .character(json: #"{ "name": "B" }"#, file: "b.json"),
             ],
             environment: Self.cloudEnvironment
         ).load()
@@ -129,7 +146,8 @@ extension ConfigurationTests {
         #expect(
             configuration.warnings.map(\.description) == [
                 "WHATSAPP_PHONE_NUMBER_ID: WHATSAPP_ACCESS_TOKEN is set but WHATSAPP_PHONE_NUMBER_ID is not; the Cloud API needs both, so no Cloud API account is made"
-            ])
+            ]
+        )
     }
 
     @Test func characterEnvironmentCloudBelongsToThatCharacter() throws {
@@ -137,8 +155,10 @@ extension ConfigurationTests {
             sources: [
                 .character(json: #"{ "name": "A", "connectors": { "whatsapp": {} } }"#, file: "a.json"),
                 .character(
-                    json: #"{ "name": "B", "env": { "WHATSAPP_ACCESS_TOKEN": "b-token", "WHATSAPP_PHONE_NUMBER_ID": "222222" }, "connectors": { "whatsapp": { "accounts": {} } } }"#,
-                    file: "b.json"),
+                    json:
+                        #"{ "name": "B", "env": { "WHATSAPP_ACCESS_TOKEN": "b-token", "WHATSAPP_PHONE_NUMBER_ID": "222222" }, "connectors": { "whatsapp": { "accounts": {} } } }"#,
+                    file: "b.json"
+                ),
             ],
             environment: [:]
         ).load()
@@ -148,7 +168,10 @@ extension ConfigurationTests {
     }
 
     @Test func cloudIDTakenByAWebAccountIsRefused() {
-        let issues = Self.issues(Self.character(whatsapp: #"{ "accounts": { "cloud": {} } }"#), environment: Self.cloudEnvironment)
+        let issues = Self.issues(
+            Self.character(whatsapp: #"{ "accounts": { "cloud": {} } }"#),
+            environment: Self.cloudEnvironment
+        )
         #expect(issues.map(\.path) == ["connectors.whatsapp.accounts.cloud"])
     }
 }

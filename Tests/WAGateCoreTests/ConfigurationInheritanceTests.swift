@@ -12,7 +12,9 @@ extension ConfigurationTests {
                 whatsapp: """
                     { "textChunkLimit": 1000, "messagePrefix": "[Top] ", "sendReadReceipts": false, "mediaMaxMb": 10,
                       "accounts": { "a": { "textChunkLimit": 2000 }, "b": {} } }
-                    """))
+                    """
+            )
+        )
         let a = try #require(agent.whatsapp?.account("a"))
         let b = try #require(agent.whatsapp?.account("b"))
         #expect(a.settings.textChunkLimit == 2000)
@@ -30,7 +32,9 @@ extension ConfigurationTests {
                 whatsapp: """
                     { "dmPolicy": "allowlist", "allowFrom": ["+15551234567"], "groupPolicy": "open", "debounceMs": 500,
                       "accounts": { "work": { "enabled": true, "authDir": "./auth/work" } } }
-                    """))
+                    """
+            )
+        )
         let work = try #require(agent.whatsapp?.account("work"))
         #expect(work.settings.dmPolicy == .allowlist)
         #expect(work.settings.allowFrom == ["+15551234567"])
@@ -49,7 +53,9 @@ extension ConfigurationTests {
                       "groups": { "*": { "requireMention": false } },
                       "accounts": { "a": { "ackReaction": { "emoji": "👍" }, "rateLimit": { "perChatIntervalMs": 0 },
                                            "groups": { "120363012345678901@g.us": {} } }, "b": {} } }
-                    """))
+                    """
+            )
+        )
         let a = try #require(agent.whatsapp?.account("a")?.settings)
         #expect(a.ackReaction == WhatsAppSettings.AckReaction(emoji: "👍", direct: true, group: .mentions))
         #expect(a.rateLimit == WhatsAppSettings.RateLimit(messagesPerMinute: 20, burst: 5, perChatIntervalMs: 0))
@@ -69,7 +75,9 @@ extension ConfigurationTests {
                       "groups": { "*": { "historyLimit": 10 },
                                   "120363012345678901@G.US": { "requireMention": false, "messagePrefix": "",
                                                                "tools": { "deny": ["exec"] } } } }
-                    """))
+                    """
+            )
+        )
         let settings = try #require(agent.whatsapp?.account("default")?.settings)
         let jid = "120363012345678901@g.us"
         #expect(settings.allowsGroup(jid))
@@ -84,7 +92,9 @@ extension ConfigurationTests {
 
     @Test func groupAllowFromFallsBackToAllowFrom() throws {
         let settings = try #require(
-            Self.agent(Self.character(whatsapp: #"{ "dmPolicy": "allowlist", "allowFrom": ["+15551234567"] }"#)).whatsapp?.accounts.first?.settings)
+            Self.agent(Self.character(whatsapp: #"{ "dmPolicy": "allowlist", "allowFrom": ["+15551234567"] }"#))
+                .whatsapp?.accounts.first?.settings
+        )
         #expect(settings.groupAllowFrom == nil)
         #expect(settings.effectiveGroupAllowFrom == ["+15551234567"])
     }
@@ -98,7 +108,9 @@ extension ConfigurationTests {
                       "blockStreaming": true, "blockStreamingCoalesce": { "minChars": 100, "maxChars": 800, "idleMs": 300 },
                       "actions": { "polls": false }, "heartbeat": { "showOk": true }, "chunkMode": "newline",
                       "selfChatMode": true, "groupAllowFrom": ["*"] }
-                    """))
+                    """
+            )
+        )
         let settings = try #require(agent.whatsapp?.account("default")?.settings)
         #expect(settings.capabilities == ["polls"])
         #expect(settings.markdownTables == .code)
@@ -106,7 +118,10 @@ extension ConfigurationTests {
         #expect(settings.dmHistoryLimit(for: "+15551234567") == 5)
         #expect(settings.dmHistoryLimit(for: "+15550000000") == 7)
         #expect(settings.blockStreaming)
-        #expect(settings.blockStreamingCoalesce == WhatsAppSettings.BlockStreamingCoalesce(minChars: 100, maxChars: 800, idleMs: 300))
+        #expect(
+            settings.blockStreamingCoalesce
+                == WhatsAppSettings.BlockStreamingCoalesce(minChars: 100, maxChars: 800, idleMs: 300)
+        )
         #expect(settings.actions == WhatsAppSettings.Actions(reactions: true, sendMessage: true, polls: false))
         #expect(settings.heartbeat == WhatsAppSettings.Heartbeat(showOk: true))
         #expect(settings.chunkMode == .newline)
@@ -117,8 +132,10 @@ extension ConfigurationTests {
     // MARK: - dmPolicy spellings
 
     @Test func closedMeansDisabledAndKeepsItsSpelling() throws {
-        let closed = try Self.agent(Self.character(whatsapp: #"{ "dmPolicy": "closed" }"#)).whatsapp?.accounts.first?.settings
-        let disabled = try Self.agent(Self.character(whatsapp: #"{ "dmPolicy": "disabled" }"#)).whatsapp?.accounts.first?.settings
+        let closed = try Self.agent(Self.character(whatsapp: #"{ "dmPolicy": "closed" }"#)).whatsapp?.accounts.first?
+            .settings
+        let disabled = try Self.agent(Self.character(whatsapp: #"{ "dmPolicy": "disabled" }"#)).whatsapp?.accounts
+            .first?.settings
         #expect(closed?.dmPolicy == .disabled)
         #expect(disabled?.dmPolicy == .disabled)
         #expect(closed?.dmPolicyName == "closed")
@@ -146,7 +163,9 @@ extension ConfigurationTests {
     }
 
     @Test func absoluteAuthDirIsKept() throws {
-        let agent = try Self.agent(Self.character(whatsapp: #"{ "accounts": { "a": { "authDir": "/var/lib/wagate/../wagate/a/" } } }"#))
+        let agent = try Self.agent(
+            Self.character(whatsapp: #"{ "accounts": { "a": { "authDir": "/var/lib/wagate/../wagate/a/" } } }"#)
+        )
         #expect(agent.whatsapp?.account("a")?.authDir == "/var/lib/wagate/a")
     }
 
@@ -158,16 +177,24 @@ extension ConfigurationTests {
         #expect(
             agent.connectorStatus
                 == .inactive(
-                    reason: #"test.json has no connectors.whatsapp section; add one (see "Quick Start with Baileys", Step 1) or set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID for the Cloud API"#
-                ))
+                    reason:
+                        #"test.json has no connectors.whatsapp section; add one (see "Quick Start with Baileys", Step 1) or set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID for the Cloud API"#
+                )
+        )
     }
 
     @Test func topLevelEnabledFalseTurnsTheConnectorOff() throws {
-        let agent = try Self.agent(Self.character(whatsapp: #"{ "enabled": false, "accounts": { "default": { "enabled": true } } }"#))
+        let agent = try Self.agent(
+            Self.character(whatsapp: #"{ "enabled": false, "accounts": { "default": { "enabled": true } } }"#)
+        )
         #expect(agent.whatsapp?.account("default")?.enabled == false)
         #expect(
             agent.connectorStatus
-                == .inactive(reason: #"connectors.whatsapp.enabled is false; remove "enabled": false (or set it to true) to start the WhatsApp connector"#))
+                == .inactive(
+                    reason:
+                        #"connectors.whatsapp.enabled is false; remove "enabled": false (or set it to true) to start the WhatsApp connector"#
+                )
+        )
     }
 
     @Test func emptyAccountsIsInactive() throws {
@@ -175,21 +202,31 @@ extension ConfigurationTests {
         #expect(
             agent.connectorStatus
                 == .inactive(
-                    reason: #"connectors.whatsapp.accounts is empty; define at least one account with "enabled": true, e.g. "accounts": {"default": {"enabled": true, "authDir": "./auth/whatsapp"}}"#
-                ))
+                    reason:
+                        #"connectors.whatsapp.accounts is empty; define at least one account with "enabled": true, e.g. "accounts": {"default": {"enabled": true, "authDir": "./auth/whatsapp"}}"#
+                )
+        )
     }
 
     @Test func everyAccountDisabledIsInactiveAndNamesThem() throws {
-        let agent = try Self.agent(Self.character(whatsapp: #"{ "accounts": { "work": { "enabled": false }, "home": { "enabled": false } } }"#))
+        let agent = try Self.agent(
+            Self.character(whatsapp: #"{ "accounts": { "work": { "enabled": false }, "home": { "enabled": false } } }"#)
+        )
         #expect(
             agent.connectorStatus
                 == .inactive(
-                    reason: #"every account has "enabled": false (connectors.whatsapp.accounts.home, connectors.whatsapp.accounts.work); set "enabled": true on at least one account"#
-                ))
+                    reason:
+                        #"every account has "enabled": false (connectors.whatsapp.accounts.home, connectors.whatsapp.accounts.work); set "enabled": true on at least one account"#
+                )
+        )
     }
 
     @Test func activeConnectorListsOnlyEnabledAccounts() throws {
-        let agent = try Self.agent(Self.character(whatsapp: #"{ "accounts": { "work": { "enabled": false }, "home": { "name": "  Home  " } } }"#))
+        let agent = try Self.agent(
+            Self.character(
+                whatsapp: #"{ "accounts": { "work": { "enabled": false }, "home": { "name": "  Home  " } } }"#
+            )
+        )
         guard case .active(let accounts) = agent.connectorStatus else {
             Issue.record("expected an active connector")
             return

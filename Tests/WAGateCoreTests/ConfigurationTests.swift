@@ -18,10 +18,14 @@ import Testing
 
     /// Loads one inline character; relative paths resolve against `/work/agents`.
     static func load(
-        _ json: String, file: String = "test.json", environment: [String: String] = [:], home: String? = "/home/tester"
+        _ json: String,
+        file: String = "test.json",
+        environment: [String: String] = [:],
+        home: String? = "/home/tester"
     ) throws -> GatewayConfiguration {
         try ConfigurationLoader(
-            sources: [.character(json: json, file: file, baseDirectory: "/work/agents")], environment: environment,
+            sources: [.character(json: json, file: file, baseDirectory: "/work/agents")],
+            environment: environment,
             homeDirectory: home
         ).load()
     }
@@ -35,7 +39,8 @@ import Testing
     /// The issues of sources that must fail to load.
     static func issues(_ sources: [ConfigurationLoader.Source], environment: [String: String] = [:]) -> [ConfigIssue] {
         do {
-            _ = try ConfigurationLoader(sources: sources, environment: environment, homeDirectory: "/home/tester").load()
+            _ = try ConfigurationLoader(sources: sources, environment: environment, homeDirectory: "/home/tester")
+                .load()
             Issue.record("expected the configuration to be rejected")
             return []
         } catch {
@@ -44,7 +49,8 @@ import Testing
     }
 
     /// The issues of one inline character that must fail to load.
-    static func issues(_ json: String, file: String = "test.json", environment: [String: String] = [:]) -> [ConfigIssue] {
+    static func issues(_ json: String, file: String = "test.json", environment: [String: String] = [:]) -> [ConfigIssue]
+    {
         issues([.character(json: json, file: file, baseDirectory: "/work/agents")], environment: environment)
     }
 
@@ -87,7 +93,10 @@ import Testing
         #expect(account.settings.chunkMode == .length)
         #expect(account.settings.historyLimit == 50)
         #expect(account.settings.dmHistoryLimit == 20)
-        #expect(account.settings.rateLimit == WhatsAppSettings.RateLimit(messagesPerMinute: 20, burst: 5, perChatIntervalMs: 1000))
+        #expect(
+            account.settings.rateLimit
+                == WhatsAppSettings.RateLimit(messagesPerMinute: 20, burst: 5, perChatIntervalMs: 1000)
+        )
         #expect(account.settings.ackReaction == nil)
         #expect(agent.connectorStatus == .active([account]))
     }
@@ -111,7 +120,8 @@ import Testing
                 }
               }
             }
-            """)
+            """
+        )
         let account = try #require(agent.whatsapp?.account("default"))
         #expect(account.authDir == "/work/agents/auth/whatsapp")
         #expect(account.settings.dmPolicy == .pairing)
@@ -121,7 +131,9 @@ import Testing
     }
 
     @Test func guideAckReactionExampleUsesTheEmojiName() throws {
-        let agent = try Self.agent(Self.character(whatsapp: #"{ "ackReaction": { "emoji": "eyes", "direct": true, "group": "mentions" } }"#))
+        let agent = try Self.agent(
+            Self.character(whatsapp: #"{ "ackReaction": { "emoji": "eyes", "direct": true, "group": "mentions" } }"#)
+        )
         let ack = try #require(agent.whatsapp?.account("default")?.settings.ackReaction)
         #expect(ack == WhatsAppSettings.AckReaction(emoji: "👀", direct: true, group: .mentions))
     }
@@ -135,7 +147,8 @@ import Testing
 
     @Test func echoExampleLoads() throws {
         let configuration = try ConfigurationLoader(
-            sources: [.character(path: Self.examplesDirectory + "/echo.character.json")], environment: [:]
+            sources: [.character(path: Self.examplesDirectory + "/echo.character.json")],
+            environment: [:]
         ).load()
         let agent = try #require(configuration.agents.first)
         #expect(agent.modelProvider == "echo")
@@ -145,7 +158,8 @@ import Testing
 
     @Test func miladyExampleDefinesOneAgentWithEnvironment() throws {
         let configuration = try ConfigurationLoader(
-            sources: [.miladyConfig(path: Self.examplesDirectory + "/milady.json")], environment: ["HOME": "/root"]
+            sources: [.miladyConfig(path: Self.examplesDirectory + "/milady.json")],
+            environment: ["HOME": "/root"]
         ).load()
         let agent = try #require(configuration.agents.first)
         #expect(configuration.agents.count == 1)
@@ -168,9 +182,14 @@ import Testing
     @Test func miladyConfigWithoutWhatsAppDefinesNoAgentButProvidesEnvironment() throws {
         let configuration = try ConfigurationLoader(
             sources: [
-                .miladyConfig(json: #"{ "env": { "FOO": "from-file", "vars": { "BAR": "bar" }, "shellEnv": { "enabled": true } } }"#, file: "milady.json"),
+                .miladyConfig(
+                    json:
+                        #"{ "env": { "FOO": "from-file", "vars": { "BAR": "bar" }, "shellEnv": { "enabled": true } } }"#,
+                    file: "milady.json"
+                ),
                 .character(json: Self.character(whatsapp: "{}"), file: "a.json"),
-            ], environment: [:]
+            ],
+            environment: [:]
         ).load()
         #expect(configuration.agents.map(\.slug) == ["test"])
         #expect(configuration.environment["FOO"] == "from-file")
@@ -180,7 +199,8 @@ import Testing
 
     @Test func miladyConfigWithoutNameIsNamedMilady() throws {
         let configuration = try ConfigurationLoader(
-            sources: [.miladyConfig(json: #"{ "connectors": { "whatsapp": {} } }"#, file: "milady.json")], environment: [:]
+            sources: [.miladyConfig(json: #"{ "connectors": { "whatsapp": {} } }"#, file: "milady.json")],
+            environment: [:]
         ).load()
         #expect(configuration.agents.map(\.name) == ["milady"])
     }
@@ -188,7 +208,9 @@ import Testing
     // MARK: - Sources
 
     @Test func characterDirectoryLoadsEveryJSONFileSorted() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wagate-config-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wagate-config-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try #"{ "name": "Bravo" }"#.write(toFile: directory + "/b.json", atomically: true, encoding: .utf8)
@@ -201,7 +223,11 @@ import Testing
 
     @Test func missingFileIsReported() {
         let issues = Self.issues([.character(path: "/nonexistent/wagate/x.json")])
-        #expect(issues.map(\.description) == ["/nonexistent/wagate/x.json: cannot read the file (No such file or directory)"])
+        #expect(
+            issues.map(\.description) == [
+                "/nonexistent/wagate/x.json: cannot read the file (No such file or directory)"
+            ]
+        )
     }
 
     @Test func elizaCharacterKeysAreKeptAndOtherConnectorsIgnored() throws {
@@ -216,12 +242,17 @@ import Testing
               "settings": { "voice": { "model": "en_US-female" }, "secrets": { "OPENAI_API_KEY": "sk" } },
               "connectors": { "discord": { "whatever": 1 }, "whatsapp": {} }
             }
-            """)
+            """
+        )
         #expect(agent.bio == ["One line bio"])
         #expect(agent.system == "Be kind.")
         #expect(
             Set(agent.extra.keys)
-                == ["username", "id", "lore", "messageExamples", "postExamples", "topics", "adjectives", "style", "plugins", "clients", "knowledge", "templates", "people"])
+                == [
+                    "username", "id", "lore", "messageExamples", "postExamples", "topics", "adjectives", "style",
+                    "plugins", "clients", "knowledge", "templates", "people",
+                ]
+        )
         #expect(agent.extra["lore"] == ["born online"])
         #expect(agent.settings["voice"] == ["model": "en_US-female"])
     }
@@ -231,11 +262,18 @@ import Testing
     @Test func redactedNeverContainsSecrets() throws {
         let agent = try Self.agent(
             Self.character(
-                whatsapp: #"{ "accounts": { "biz": { "type": "cloud", "accessToken": "EAAG-secret-token", "phoneNumberId": "1234567890", "appSecret": "app-secret-value", "webhookVerifyToken": "verify-secret" } } }"#,
-                extra: #""secrets": { "apiKey": "secret-in-secrets" }, "settings": { "secrets": { "X": "nested-secret" }, "model": "m", "openaiApiKey": "sk-in-settings" }, "env": { "TOKEN": "env-secret" },"#))
+                whatsapp:
+                    #"{ "accounts": { "biz": { "type": "cloud", "accessToken": "EAAG-secret-token", "phoneNumberId": "1234567890", "appSecret": "app-secret-value", "webhookVerifyToken": "verify-secret" } } }"#,
+                extra:
+                    #""secrets": { "apiKey": "secret-in-secrets" }, "settings": { "secrets": { "X": "nested-secret" }, "model": "m", "openaiApiKey": "sk-in-settings" }, "env": { "TOKEN": "env-secret" },"#
+            )
+        )
         let configuration = GatewayConfiguration(agents: [agent])
         let text = configuration.redacted().jsonString()
-        for secret in ["EAAG-secret-token", "app-secret-value", "verify-secret", "secret-in-secrets", "nested-secret", "sk-in-settings", "env-secret"] {
+        for secret in [
+            "EAAG-secret-token", "app-secret-value", "verify-secret", "secret-in-secrets", "nested-secret",
+            "sk-in-settings", "env-secret",
+        ] {
             #expect(!text.contains(secret), "redacted output contains \(secret)")
         }
         #expect(text.contains("1234567890"))
@@ -249,10 +287,17 @@ import Testing
     }
 
     @Test func checkAuthDirectoriesCreatesMissingDirectoriesPrivately() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("wagate-auth-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("wagate-auth-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let configuration = try ConfigurationLoader(
-            sources: [.character(json: Self.character(whatsapp: #"{ "authDir": "./auth/one" }"#), file: "a.json", baseDirectory: root)],
+            sources: [
+                .character(
+                    json: Self.character(whatsapp: #"{ "authDir": "./auth/one" }"#),
+                    file: "a.json",
+                    baseDirectory: root
+                )
+            ],
             environment: [:]
         ).load()
         #expect(configuration.checkAuthDirectories().isEmpty)
@@ -266,6 +311,7 @@ import Testing
         #expect(
             issues.map(\.description) == [
                 "a.json: connectors.whatsapp.authDir: authDir \"\(root)/auth/one\" exists but is not a directory; remove it or choose another authDir"
-            ])
+            ]
+        )
     }
 }

@@ -34,7 +34,11 @@ extension ConfigurationTests {
 
     @Test func inheritedOpenWithAnAccountAllowFromIsReportedAtTheAccount() {
         let issues = Self.issues(
-            Self.character(whatsapp: #"{ "dmPolicy": "open", "allowFrom": ["*"], "accounts": { "work": { "allowFrom": ["+15551234567"] } } }"#))
+            Self.character(
+                whatsapp:
+                    #"{ "dmPolicy": "open", "allowFrom": ["*"], "accounts": { "work": { "allowFrom": ["+15551234567"] } } }"#
+            )
+        )
         #expect(issues.map(\.path) == ["connectors.whatsapp.accounts.work.allowFrom"])
         #expect(
             issues.first?.message
@@ -47,7 +51,9 @@ extension ConfigurationTests {
         #expect(agent.whatsapp?.account("default")?.settings.dmPolicy == .open)
         #expect(agent.whatsapp?.account("default")?.settings.allowFrom == ["*"])
         // An account that sets open and inherits "*" is fine too.
-        _ = try Self.agent(Self.character(whatsapp: #"{ "allowFrom": ["*"], "accounts": { "a": { "dmPolicy": "open" } } }"#))
+        _ = try Self.agent(
+            Self.character(whatsapp: #"{ "allowFrom": ["*"], "accounts": { "a": { "dmPolicy": "open" } } }"#)
+        )
     }
 
     // MARK: - Unknown keys
@@ -57,7 +63,8 @@ extension ConfigurationTests {
         #expect(
             issues.map(\.description) == [
                 #"examples/x.json: connectors.whatsapp.dmPolicyy: unknown key "dmPolicyy"; did you mean "dmPolicy"?"#
-            ])
+            ]
+        )
     }
 
     @Test func unknownAccountKeySuggestsCaseInsensitively() {
@@ -73,7 +80,9 @@ extension ConfigurationTests {
     }
 
     @Test func unknownGroupKeySuggests() {
-        let issues = Self.issues(Self.character(whatsapp: #"{ "groups": { "120363012345678901@g.us": { "requireMentions": false } } }"#))
+        let issues = Self.issues(
+            Self.character(whatsapp: #"{ "groups": { "120363012345678901@g.us": { "requireMentions": false } } }"#)
+        )
         #expect(issues.map(\.path) == [#"connectors.whatsapp.groups["120363012345678901@g.us"].requireMentions"#])
         #expect(issues.first?.message == #"unknown key "requireMentions"; did you mean "requireMention"?"#)
     }
@@ -86,13 +95,17 @@ extension ConfigurationTests {
     @Test func misplacedKeysSayWhereTheyBelong() {
         let issues = Self.issues(
             Self.character(
-                whatsapp: #"{ "type": "cloud", "accounts": { "a": { "actions": { "polls": false } } }, "groups": { "*": { "dmPolicy": "open" } } }"#))
+                whatsapp:
+                    #"{ "type": "cloud", "accounts": { "a": { "actions": { "polls": false } } }, "groups": { "*": { "dmPolicy": "open" } } }"#
+            )
+        )
         #expect(
             issues.map(\.description) == [
                 #"test.json: connectors.whatsapp.groups["*"].dmPolicy: "dmPolicy" applies to direct messages, not groups; set it on connectors.whatsapp or on an account"#,
                 #"test.json: connectors.whatsapp.type: "type" is not allowed at the top level; set it on an account, e.g. "accounts": {"business": {"type": "cloud", ...}}"#,
                 #"test.json: connectors.whatsapp.accounts.a.actions: "actions" is only allowed at the top level (connectors.whatsapp.actions)"#,
-            ])
+            ]
+        )
     }
 
     @Test func cloudKeysOnAWebAccountAreRefused() {
@@ -100,41 +113,58 @@ extension ConfigurationTests {
         #expect(
             issues.map(\.description) == [
                 #"test.json: connectors.whatsapp.accounts.a.accessToken: "accessToken" is only used by Cloud API accounts; add "type": "cloud" to this account or remove the key"#
-            ])
+            ]
+        )
     }
 
     // MARK: - Types, ranges, enums
 
     @Test func wrongTypeNamesTheValueAndWhatIsAllowed() {
-        let issues = Self.issues(Self.character(whatsapp: #"{ "sendReadReceipts": "yes", "historyLimit": "50", "allowFrom": "+15551234567" }"#))
+        let issues = Self.issues(
+            Self.character(
+                whatsapp: #"{ "sendReadReceipts": "yes", "historyLimit": "50", "allowFrom": "+15551234567" }"#
+            )
+        )
         #expect(
             Set(issues.map(\.description)) == [
                 #"test.json: connectors.whatsapp.sendReadReceipts: "yes" is a string; expected true or false"#,
                 #"test.json: connectors.whatsapp.historyLimit: "50" is a string; expected an integer of 0 or more"#,
                 #"test.json: connectors.whatsapp.allowFrom: "+15551234567" is a string; expected an array of phone numbers or "*""#,
-            ])
+            ]
+        )
     }
 
     @Test func outOfRangeNumbersNameTheRange() {
         let issues = Self.issues(
-            Self.character(whatsapp: #"{ "textChunkLimit": 0, "mediaMaxMb": 4096, "debounceMs": 1.5, "rateLimit": { "burst": 0 } }"#))
+            Self.character(
+                whatsapp:
+                    #"{ "textChunkLimit": 0, "mediaMaxMb": 4096, "debounceMs": 1.5, "rateLimit": { "burst": 0 } }"#
+            )
+        )
         #expect(
             Set(issues.map(\.description)) == [
                 "test.json: connectors.whatsapp.textChunkLimit: 0 is out of range; expected an integer from 1 to 65536",
                 "test.json: connectors.whatsapp.mediaMaxMb: 4096 is out of range; expected an integer from 1 to 2048",
                 "test.json: connectors.whatsapp.debounceMs: 1.5 is not an integer; expected an integer from 0 to 600000",
                 "test.json: connectors.whatsapp.rateLimit.burst: 0 is out of range; expected an integer of 1 or more",
-            ])
+            ]
+        )
     }
 
     @Test func enumErrorsListTheAllowedValues() {
-        let issues = Self.issues(Self.character(whatsapp: #"{ "dmPolicy": "opne", "groupPolicy": "all", "ackReaction": { "group": "sometimes" } }"#), file: "examples/x.json")
+        let issues = Self.issues(
+            Self.character(
+                whatsapp: #"{ "dmPolicy": "opne", "groupPolicy": "all", "ackReaction": { "group": "sometimes" } }"#
+            ),
+            file: "examples/x.json"
+        )
         #expect(
             issues.map(\.description).sorted() == [
                 #"examples/x.json: connectors.whatsapp.ackReaction.group: "sometimes" is not a valid value; expected one of "always", "mentions", "never""#,
                 #"examples/x.json: connectors.whatsapp.dmPolicy: "opne" is not a valid value; expected one of "pairing", "allowlist", "open", "closed", "disabled""#,
                 #"examples/x.json: connectors.whatsapp.groupPolicy: "all" is not a valid value; expected one of "allowlist", "open", "disabled""#,
-            ])
+            ]
+        )
     }
 
     // MARK: - Phone numbers and JIDs
@@ -142,9 +172,15 @@ extension ConfigurationTests {
     @Test func allowFromEntriesAreNormalisedToE164() throws {
         let agent = try Self.agent(
             Self.character(
-                whatsapp: #"{ "dmPolicy": "allowlist", "allowFrom": ["+1 (555) 123-4567", "whatsapp:+447700900123", "4915112345678@s.whatsapp.net", "4915112345678:12@s.whatsapp.net", "15551234567"] }"#
-            ))
-        #expect(agent.whatsapp?.account("default")?.settings.allowFrom == ["+15551234567", "+447700900123", "+4915112345678"])
+                whatsapp:
+                    #"{ "dmPolicy": "allowlist", "allowFrom": ["+1 (555) 123-4567", "whatsapp:+447700900123", "4915112345678@s.whatsapp.net", "4915112345678:12@s.whatsapp.net", "15551234567"] }"#
+            )
+        )
+        #expect(
+            agent.whatsapp?.account("default")?.settings.allowFrom == [
+                "+15551234567", "+447700900123", "+4915112345678",
+            ]
+        )
     }
 
     @Test func badAllowFromEntriesAreNamed() {
@@ -155,7 +191,8 @@ extension ConfigurationTests {
                 #"test.json: connectors.whatsapp.allowFrom[2]: "+12" is not a phone number; it has 2 digits; a phone number in international format has 6 to 15 digits after "+""#,
                 #"test.json: connectors.whatsapp.allowFrom[3]: 42 is a number; expected "*" or a phone number in international format like "+15551234567""#,
                 #"test.json: connectors.whatsapp.allowFrom[4]: "123@lid" is not a phone number; it is a WhatsApp LID (a hidden user id), not a phone number; write the phone number instead"#,
-            ])
+            ]
+        )
     }
 
     @Test func groupJIDInGroupAllowFromPointsToGroups() {
@@ -172,18 +209,22 @@ extension ConfigurationTests {
         #expect(
             issues.map(\.message) == [
                 #""+15551234567" is not a group JID; groups is keyed by group JIDs like "120363012345678901@g.us" or "*" for every group"#
-            ])
+            ]
+        )
     }
 
     // MARK: - Accounts and agents
 
     @Test func badAccountIDIsRefused() {
-        let issues = Self.issues(Self.character(whatsapp: #"{ "accounts": { "my account": { "enabled": true }, "-x": {} } }"#))
+        let issues = Self.issues(
+            Self.character(whatsapp: #"{ "accounts": { "my account": { "enabled": true }, "-x": {} } }"#)
+        )
         #expect(
             issues.map(\.description) == [
                 #"test.json: connectors.whatsapp.accounts["-x"]: "-x" is not a valid account id; use 1 to 64 letters, digits, "-" or "_", starting with a letter or digit"#,
                 #"test.json: connectors.whatsapp.accounts["my account"]: "my account" is not a valid account id; use 1 to 64 letters, digits, "-" or "_", starting with a letter or digit"#,
-            ])
+            ]
+        )
     }
 
     @Test func duplicateSlugNamesBothFiles() {
@@ -194,7 +235,8 @@ extension ConfigurationTests {
         #expect(
             issues.map(\.description) == [
                 #"b.json: name: the agent "milady-bot!" has the id "milady-bot", which a.json ("Milady Bot") already uses; give each agent a different name"#
-            ])
+            ]
+        )
     }
 
     @Test func characterFieldsAreChecked() {
@@ -204,16 +246,19 @@ extension ConfigurationTests {
                 "test.json: bio: 3 is a number; expected a string or an array of strings",
                 "test.json: modelProvider: must not be empty",
                 #"test.json: name: missing; every character needs a "name" (it also names the agent)"#,
-            ])
+            ]
+        )
     }
 
     @Test func sharedSessionDirectoryIsRefused() {
         let issues = Self.issues(
-            Self.character(whatsapp: #"{ "accounts": { "a": { "authDir": "./auth" }, "b": { "authDir": "auth/" } } }"#))
+            Self.character(whatsapp: #"{ "accounts": { "a": { "authDir": "./auth" }, "b": { "authDir": "auth/" } } }"#)
+        )
         #expect(
             issues.map(\.description) == [
                 #"test.json: connectors.whatsapp.accounts.b.authDir: authDir "/work/agents/auth" is also used by connectors.whatsapp.accounts.a.authDir; two accounts cannot share one session directory"#
-            ])
+            ]
+        )
     }
 
     // MARK: - All at once
@@ -238,7 +283,8 @@ extension ConfigurationTests {
                 #"three.json: connectors.whatsapp.dmPolicy: "opne" is not a valid value; expected one of "pairing", "allowlist", "open", "closed", "disabled""#,
                 "three.json: connectors.whatsapp.textChunkLimit: 0 is out of range; expected an integer from 1 to 65536",
                 #"three.json: connectors.whatsapp.accounts.default.enabeld: unknown key "enabeld"; did you mean "enabled"?"#,
-            ])
+            ]
+        )
     }
 
     @Test func issuesOfEveryFileAreCollected() {
@@ -261,11 +307,13 @@ extension ConfigurationTests {
                 "dmPolicy": "open",
                 "dmPolicy": "pairing"
               } } }
-            """)
+            """
+        )
         #expect(
             issues.map(\.description) == [
                 #"test.json: connectors.whatsapp.dmPolicy: "dmPolicy" is written twice (lines 3 and 4); JSON keeps only the last value, so remove one"#
-            ])
+            ]
+        )
     }
 
     // MARK: - JSON syntax
@@ -279,19 +327,27 @@ extension ConfigurationTests {
                 "whatsapp": { "dmPolicy": "pairing" "selfChatMode": false }
               }
             }
-            """, file: "broken.json")
+            """,
+            file: "broken.json"
+        )
         #expect(
             issues.map(\.description) == [
                 #"broken.json: invalid JSON at line 4, column 41: expected ',' or '}' after the value of "dmPolicy" but found '"'"#
-            ])
+            ]
+        )
     }
 
     @Test func trailingCommaAndEmptyFileAreSyntaxErrors() {
         #expect(
             Self.issues("{\n  \"name\": \"X\",\n}").map(\.message) == [
                 "invalid JSON at line 3, column 1: trailing comma before '}' is not allowed in JSON"
-            ])
-        #expect(Self.issues("").map(\.message) == ["invalid JSON at line 1, column 1: the file is empty; expected a JSON object"])
+            ]
+        )
+        #expect(
+            Self.issues("").map(\.message) == [
+                "invalid JSON at line 1, column 1: the file is empty; expected a JSON object"
+            ]
+        )
         #expect(Self.issues("[]").map(\.message) == ["the file must contain a JSON object, but it contains an array"])
     }
 
@@ -300,5 +356,27 @@ extension ConfigurationTests {
         let ours = try ConfigJSONParser.parse(Data(text.utf8)).value
         #expect(ours == (try JSONValue.parse(text)))
         #expect(ours["a"]?.arrayValue?[6] == "xé\n👀")
+    }
+}
+
+extension ConfigurationTests {
+    @Test func misspeltWhatsAppConnectorIsAnError() {
+        let issues = Self.issues(#"{ "name": "X", "connectors": { "whatsApp": {}, "telegram": {} } }"#)
+        #expect(
+            issues.map(\.description) == [
+                #"test.json: connectors.whatsApp: unknown connector "whatsApp"; did you mean "whatsapp"? (connector names are lowercase)"#
+            ]
+        )
+    }
+
+    @Test func nearMissCharacterKeyIsAWarning() throws {
+        let configuration = try Self.load(#"{ "name": "X", "conectors": { "whatsapp": {} }, "lore": [] }"#)
+        #expect(configuration.agents[0].whatsapp == nil)
+        #expect(configuration.agents[0].extra["conectors"] != nil)
+        #expect(
+            configuration.warnings.map(\.description) == [
+                #"test.json: conectors: "conectors" is not read by wagate (kept for other tools); did you mean "connectors"?"#
+            ]
+        )
     }
 }

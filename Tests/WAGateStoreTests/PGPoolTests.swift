@@ -128,7 +128,7 @@ import WAGateTestSupport
             back.continuation.yield()
             try await user
             await closing
-            #expect(threadCount(prefix: prefix) == 0)
+            #expect(await threadsExit(prefix: prefix))
             let error = await #expect(throws: StoreError.self) { try await pool.query("select 1") }
             #expect(error?.code == .poolClosed)
         }
@@ -145,6 +145,16 @@ import WAGateTestSupport
 private final class Ticker: Sendable {
     let ticks = Atomic<Int>(0)
     let stopped = Atomic<Bool>(false)
+}
+
+/// Waits up to two seconds for the threads named `prefix…` to leave `/proc` (a thread that has returned
+/// from its body still takes a moment to be torn down).
+func threadsExit(prefix: String) async -> Bool {
+    for _ in 0..<200 {
+        if threadCount(prefix: prefix) == 0 { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return false
 }
 
 /// Threads of this process whose name starts with `prefix` (Linux: `/proc/self/task/*/comm`).

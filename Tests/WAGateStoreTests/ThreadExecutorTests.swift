@@ -28,7 +28,7 @@ import Testing
         #expect(threadCount(prefix: name) == 1)
         await executor.stopAndWait()
         #expect(!executor.isRunning)
-        #expect(threadCount(prefix: name) == 0)
+        #expect(await threadsExit(prefix: name))
         // A late call still completes (on the fallback queue), one at a time.
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<100 { group.addTask { _ = await counter.increment() } }

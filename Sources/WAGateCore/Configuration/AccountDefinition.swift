@@ -23,7 +23,8 @@ public struct AccountDefinition: Sendable, Hashable {
     public var authDir: String?
     /// Every setting with its resolved value.
     public var settings: ResolvedAccountSettings
-    /// Cloud API credentials; set exactly when `kind` is `.cloud`.
+    /// Cloud API credentials; set for every `.cloud` account except a disabled one whose credentials
+    /// are incomplete (an enabled one without them is a configuration error). `nil` for `.web`.
     public var cloud: CloudAccountSettings?
     /// Where the account was defined, for messages: `connectors.whatsapp.accounts.work`,
     /// `connectors.whatsapp` (the implicit `default`), or `WHATSAPP_PHONE_NUMBER_ID` (from the
@@ -34,9 +35,15 @@ public struct AccountDefinition: Sendable, Hashable {
 
     /// Creates an account definition.
     public init(
-        id: String, kind: Kind = .web, enabled: Bool = true, name: String? = nil, authDir: String? = nil,
-        settings: ResolvedAccountSettings = ResolvedAccountSettings(), cloud: CloudAccountSettings? = nil,
-        configPath: String? = nil, authDirConfigPath: String? = nil
+        id: String,
+        kind: Kind = .web,
+        enabled: Bool = true,
+        name: String? = nil,
+        authDir: String? = nil,
+        settings: ResolvedAccountSettings = ResolvedAccountSettings(),
+        cloud: CloudAccountSettings? = nil,
+        configPath: String? = nil,
+        authDirConfigPath: String? = nil
     ) {
         self.id = id
         self.kind = kind

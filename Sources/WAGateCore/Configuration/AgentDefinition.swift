@@ -34,10 +34,19 @@ public struct AgentDefinition: Sendable, Hashable {
 
     /// Creates an agent definition.
     public init(
-        name: String, slug: String? = nil, description: String? = nil, bio: [String] = [], system: String? = nil,
-        modelProvider: String? = nil, settings: [String: JSONValue] = [:], secrets: [String: JSONValue] = [:],
-        env: [String: String] = [:], environment: [String: String] = [:], extra: [String: JSONValue] = [:],
-        sourceFile: String, whatsapp: WhatsAppConnectorConfiguration? = nil
+        name: String,
+        slug: String? = nil,
+        description: String? = nil,
+        bio: [String] = [],
+        system: String? = nil,
+        modelProvider: String? = nil,
+        settings: [String: JSONValue] = [:],
+        secrets: [String: JSONValue] = [:],
+        env: [String: String] = [:],
+        environment: [String: String] = [:],
+        extra: [String: JSONValue] = [:],
+        sourceFile: String,
+        whatsapp: WhatsAppConnectorConfiguration? = nil
     ) {
         self.name = name
         self.slug = slug ?? Self.slug(for: name)
@@ -58,8 +67,10 @@ public struct AgentDefinition: Sendable, Hashable {
     public var connectorStatus: ConnectorStatus {
         guard let whatsapp else {
             return .inactive(
-                reason: "\(sourceFile) has no connectors.whatsapp section; add one (see \"Quick Start with Baileys\", Step 1) "
-                    + "or set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID for the Cloud API")
+                reason:
+                    "\(sourceFile) has no connectors.whatsapp section; add one (see \"Quick Start with Baileys\", Step 1) "
+                    + "or set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID for the Cloud API"
+            )
         }
         return whatsapp.status
     }
@@ -71,7 +82,10 @@ public struct AgentDefinition: Sendable, Hashable {
     /// AgentDefinition.slug(for: "Milady WhatsApp Test") // "milady-whatsapp-test"
     /// ```
     public static func slug(for name: String) -> String {
-        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let folded = name.folding(
+            options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive],
+            locale: Locale(identifier: "en_US_POSIX")
+        )
         var slug = ""
         var pendingDash = false
         for scalar in folded.lowercased().unicodeScalars {
@@ -116,7 +130,9 @@ public struct AgentDefinition: Sendable, Hashable {
             var result: [String: JSONValue] = [:]
             for (key, member) in object {
                 let lower = key.lowercased()
-                let secret = ["secret", "token", "key", "password", "passwd", "credential", "auth"].contains { lower.contains($0) }
+                let secret = ["secret", "token", "key", "password", "passwd", "credential", "auth"].contains {
+                    lower.contains($0)
+                }
                 result[key] = secret ? "<redacted>" : redactSecrets(member)
             }
             return .object(result)

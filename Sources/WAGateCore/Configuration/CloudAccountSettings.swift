@@ -24,8 +24,13 @@ public struct CloudAccountSettings: Sendable, Hashable {
 
     /// Creates Cloud API settings.
     public init(
-        accessToken: String, phoneNumberId: String, webhookVerifyToken: String? = nil,
-        businessAccountId: String? = nil, appSecret: String? = nil, graphVersion: String? = nil, graphUrl: String? = nil
+        accessToken: String,
+        phoneNumberId: String,
+        webhookVerifyToken: String? = nil,
+        businessAccountId: String? = nil,
+        appSecret: String? = nil,
+        graphVersion: String? = nil,
+        graphUrl: String? = nil
     ) {
         self.accessToken = accessToken
         self.phoneNumberId = phoneNumberId

@@ -114,18 +114,27 @@ struct ConfigJSONParser {
         case UInt8(ascii: "["): return try parseArray(path: path, depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        case UInt8(ascii: "t"): try parseLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try parseLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try parseLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try parseLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try parseLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try parseLiteral("null")
+            return .null
         case UInt8(ascii: "'"):
             throw error("strings must use double quotes (\"), not single quotes")
         default:
-            throw error("unexpected \(describeCurrent()); expected a value (object, array, string, number, true, false or null)")
+            throw error(
+                "unexpected \(describeCurrent()); expected a value (object, array, string, number, true, false or null)"
+            )
         }
     }
 
     private mutating func parseLiteral(_ word: String) throws(SyntaxError) {
-        let startLine = line, startColumn = column
+        let startLine = line
+        let startColumn = column
         for byte in word.utf8 {
             guard current == byte else {
                 throw SyntaxError(line: startLine, column: startColumn, message: "invalid literal; expected \(word)")
@@ -202,7 +211,8 @@ struct ConfigJSONParser {
     }
 
     private mutating func parseString() throws(SyntaxError) -> String {
-        let startLine = line, startColumn = column
+        let startLine = line
+        let startColumn = column
         advance()  // "
         var buffer: [UInt8] = []
         while true {
@@ -218,7 +228,11 @@ struct ConfigJSONParser {
                 try parseEscape(into: &buffer)
             case 0x00..<0x20:
                 if byte == 0x0A {
-                    throw SyntaxError(line: startLine, column: startColumn, message: "unterminated string (a line break must be written as \\n)")
+                    throw SyntaxError(
+                        line: startLine,
+                        column: startColumn,
+                        message: "unterminated string (a line break must be written as \\n)"
+                    )
                 }
                 throw error("control character in a string; escape it")
             default:
@@ -285,7 +299,8 @@ struct ConfigJSONParser {
     }
 
     private mutating func parseNumber() throws(SyntaxError) -> JSONValue {
-        let startLine = line, startColumn = column
+        let startLine = line
+        let startColumn = column
         let start = index
         var isInteger = true
         func isDigit(_ b: UInt8?) -> Bool { b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }

@@ -12,11 +12,21 @@ enum ConfigPathResolver {
         var path = path
         if path == "~" || path.hasPrefix("~/") {
             guard let home = homeDirectory, !home.isEmpty else {
-                return .failure(Problem(message: "\(ConfigPath.quoted(path)) starts with \"~\" but HOME is not set; use an absolute path"))
+                return .failure(
+                    Problem(
+                        message:
+                            "\(ConfigPath.quoted(path)) starts with \"~\" but HOME is not set; use an absolute path"
+                    )
+                )
             }
             path = home + path.dropFirst()
         } else if path.hasPrefix("~") {
-            return .failure(Problem(message: "\(ConfigPath.quoted(path)): \"~user\" paths are not supported; use an absolute path or \"~/...\""))
+            return .failure(
+                Problem(
+                    message:
+                        "\(ConfigPath.quoted(path)): \"~user\" paths are not supported; use an absolute path or \"~/...\""
+                )
+            )
         }
         if !path.hasPrefix("/") {
             path = baseDirectory + "/" + path

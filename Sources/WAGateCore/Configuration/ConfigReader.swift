@@ -18,7 +18,9 @@ struct ConfigReader {
 
     /// The issues in the order their keys appear in the file.
     var issues: [ConfigIssue] {
-        recorded.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element.issue)
+        recorded.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(
+            \.element.issue
+        )
     }
 
     mutating func report(_ path: ConfigPath, _ message: String) {
@@ -59,7 +61,9 @@ struct ConfigReader {
     /// An integer in `minimum...maximum` (no upper bound when `maximum` is `nil`).
     mutating func integer(_ value: JSONValue, at path: ConfigPath, minimum: Int, maximum: Int? = nil) -> Int? {
         let expected =
-            if let maximum { "expected an integer from \(minimum) to \(maximum)" } else { "expected an integer of \(minimum) or more" }
+            if let maximum { "expected an integer from \(minimum) to \(maximum)" } else {
+                "expected an integer of \(minimum) or more"
+            }
         switch value {
         case .int, .double:
             guard let integer = value.intValue else {
@@ -91,7 +95,11 @@ struct ConfigReader {
         return string
     }
 
-    mutating func object(_ value: JSONValue, at path: ConfigPath, expected: String = "expected an object") -> [String: JSONValue]? {
+    mutating func object(
+        _ value: JSONValue,
+        at path: ConfigPath,
+        expected: String = "expected an object"
+    ) -> [String: JSONValue]? {
         if let object = value.objectValue { return object }
         report(path, Self.mismatch(value, expected: expected))
         return nil
@@ -119,7 +127,10 @@ struct ConfigReader {
     /// Reads an object whose keys are all known, reporting the unknown ones with a suggestion, and
     /// calls `read` for each known key in sorted order.
     mutating func strictObject(
-        _ value: JSONValue, at path: ConfigPath, keys: [String], expected: String = "expected an object",
+        _ value: JSONValue,
+        at path: ConfigPath,
+        keys: [String],
+        expected: String = "expected an object",
         read: (inout ConfigReader, String, JSONValue, ConfigPath) -> Void
     ) -> Bool {
         guard let object = object(value, at: path, expected: expected) else { return false }
@@ -143,7 +154,8 @@ struct ConfigReader {
         case .null: return "null"
         case .bool(let bool): return bool ? "true" : "false"
         case .int(let int): return String(int)
-        case .double(let double): return double.rounded() == double && abs(double) < 1e15 ? String(Int64(double)) : String(double)
+        case .double(let double):
+            return double.rounded() == double && abs(double) < 1e15 ? String(Int64(double)) : String(double)
         case .string(let string):
             let shown = string.count > 60 ? String(string.prefix(57)) + "..." : string
             return ConfigPath.quoted(shown)

@@ -17,7 +17,8 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 
     /// A header line followed by one line per issue.
     public var description: String {
-        let header = issues.count == 1 ? "invalid configuration (1 issue):" : "invalid configuration (\(issues.count) issues):"
+        let header =
+            issues.count == 1 ? "invalid configuration (1 issue):" : "invalid configuration (\(issues.count) issues):"
         return ([header] + issues.map(\.description)).joined(separator: "\n")
     }
 }

@@ -11,7 +11,9 @@ extension ConfigurationLoadRun {
 
         // A character's own `env` is more specific than milady.json's; the process still wins.
         let environments = characters.map { character in
-            configEnvironment.merging(character.env) { _, own in own }.merging(processEnvironment) { _, process in process }
+            configEnvironment.merging(character.env) { _, own in own }.merging(processEnvironment) { _, process in
+                process
+            }
         }
         let ownsCloud = characters.indices.map { index in
             let cloud = WhatsAppEnvironmentKeys.cloudFields(in: environments[index])
@@ -21,7 +23,8 @@ extension ConfigurationLoadRun {
         for (index, character) in characters.enumerated() where !character.env.isEmpty {
             let cloud = WhatsAppEnvironmentKeys.cloudFields(in: environments[index])
             if cloud.accessToken == nil || cloud.phoneNumberId == nil,
-                character.env[WhatsAppEnvironmentKeys.accessToken] != nil || character.env[WhatsAppEnvironmentKeys.phoneNumberID] != nil
+                character.env[WhatsAppEnvironmentKeys.accessToken] != nil
+                    || character.env[WhatsAppEnvironmentKeys.phoneNumberID] != nil
             {
                 warnAboutHalfSetCloudVariables(cloud, file: character.file)
             }
@@ -36,9 +39,13 @@ extension ConfigurationLoadRun {
             if globalClaimant == nil {
                 warnings.append(
                     ConfigIssue(
-                        file: nil, path: WhatsAppEnvironmentKeys.phoneNumberID,
-                        message: "WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID are set, but no agent has a connectors.whatsapp section to use them; "
-                            + "add \"connectors\": {\"whatsapp\": {}} to the character that should answer on that number"))
+                        file: nil,
+                        path: WhatsAppEnvironmentKeys.phoneNumberID,
+                        message:
+                            "WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID are set, but no agent has a connectors.whatsapp section to use them; "
+                            + "add \"connectors\": {\"whatsapp\": {}} to the character that should answer on that number"
+                    )
+                )
             }
         }
 
@@ -50,10 +57,20 @@ extension ConfigurationLoadRun {
             let character = characters[index]
             agents.append(
                 AgentDefinition(
-                    name: character.name ?? "", description: character.description, bio: character.bio, system: character.system,
-                    modelProvider: character.modelProvider, settings: character.settings, secrets: character.secrets,
-                    env: character.env, environment: environments[index], extra: character.extra, sourceFile: character.file,
-                    whatsapp: whatsapp))
+                    name: character.name ?? "",
+                    description: character.description,
+                    bio: character.bio,
+                    system: character.system,
+                    modelProvider: character.modelProvider,
+                    settings: character.settings,
+                    secrets: character.secrets,
+                    env: character.env,
+                    environment: environments[index],
+                    extra: character.extra,
+                    sourceFile: character.file,
+                    whatsapp: whatsapp
+                )
+            )
         }
         checkAcrossAgents(agents)
 
@@ -67,7 +84,7 @@ extension ConfigurationLoadRun {
     /// Issues grouped by file in the order the files were given (file-less issues last); the order
     /// inside a file is kept.
     private func orderedByFile(_ issues: [ConfigIssue]) -> [ConfigIssue] {
-        return issues.enumerated().sorted { a, b in
+        issues.enumerated().sorted { a, b in
             let fileA = a.element.file.flatMap { fileOrder[$0] } ?? Int.max
             let fileB = b.element.file.flatMap { fileOrder[$0] } ?? Int.max
             return (fileA, a.offset) < (fileB, b.offset)
@@ -78,13 +95,21 @@ extension ConfigurationLoadRun {
         if cloud.accessToken != nil, cloud.phoneNumberId == nil {
             warnings.append(
                 ConfigIssue(
-                    file: file, path: WhatsAppEnvironmentKeys.phoneNumberID,
-                    message: "WHATSAPP_ACCESS_TOKEN is set but WHATSAPP_PHONE_NUMBER_ID is not; the Cloud API needs both, so no Cloud API account is made"))
+                    file: file,
+                    path: WhatsAppEnvironmentKeys.phoneNumberID,
+                    message:
+                        "WHATSAPP_ACCESS_TOKEN is set but WHATSAPP_PHONE_NUMBER_ID is not; the Cloud API needs both, so no Cloud API account is made"
+                )
+            )
         } else if cloud.accessToken == nil, cloud.phoneNumberId != nil {
             warnings.append(
                 ConfigIssue(
-                    file: file, path: WhatsAppEnvironmentKeys.accessToken,
-                    message: "WHATSAPP_PHONE_NUMBER_ID is set but WHATSAPP_ACCESS_TOKEN is not; the Cloud API needs both, so no Cloud API account is made"))
+                    file: file,
+                    path: WhatsAppEnvironmentKeys.accessToken,
+                    message:
+                        "WHATSAPP_PHONE_NUMBER_ID is set but WHATSAPP_ACCESS_TOKEN is not; the Cloud API needs both, so no Cloud API account is made"
+                )
+            )
         }
     }
 
@@ -93,12 +118,24 @@ extension ConfigurationLoadRun {
     /// The connector of one character. `environmentCloud` is set when this agent uses the
     /// `WHATSAPP_*` variables (it then gets a `cloud` account, or its `type: "cloud"` accounts take
     /// missing credentials from them).
-    private mutating func buildConnector(for index: Int, environmentCloud: WhatsAppSettings.CloudFields?) -> WhatsAppConnectorConfiguration? {
+    private mutating func buildConnector(
+        for index: Int,
+        environmentCloud: WhatsAppSettings.CloudFields?
+    ) -> WhatsAppConnectorConfiguration? {
         guard let section = characters[index].whatsapp else {
             guard let environmentCloud, let cloud = Self.cloudSettings(environmentCloud) else { return nil }
             let account = AccountDefinition(
-                id: "cloud", kind: .cloud, enabled: true, cloud: cloud, configPath: WhatsAppEnvironmentKeys.phoneNumberID)
-            return WhatsAppConnectorConfiguration(accounts: [account], hasAccountsKey: false, isFromEnvironmentOnly: true)
+                id: "cloud",
+                kind: .cloud,
+                enabled: true,
+                cloud: cloud,
+                configPath: WhatsAppEnvironmentKeys.phoneNumberID
+            )
+            return WhatsAppConnectorConfiguration(
+                accounts: [account],
+                hasAccountsKey: false,
+                isFromEnvironmentOnly: true
+            )
         }
         let whatsapp = section.path
         let top = section.top
@@ -138,44 +175,74 @@ extension ConfigurationLoadRun {
                 if let environmentCloud { fields.fillMissing(from: environmentCloud) }
                 cloud = Self.cloudSettings(fields)
                 if cloud == nil, enabled {
-                    let missing = [("accessToken", fields.accessToken), ("phoneNumberId", fields.phoneNumberId)].filter { $0.1 == nil }.map(\.0)
-                    let variables = missing.compactMap(WhatsAppEnvironmentKeys.variable(forCloudKey:)).joined(separator: " and ")
+                    let missing = [("accessToken", fields.accessToken), ("phoneNumberId", fields.phoneNumberId)].filter
+                    { $0.1 == nil }.map(\.0)
+                    let variables = missing.compactMap(WhatsAppEnvironmentKeys.variable(forCloudKey:)).joined(
+                        separator: " and "
+                    )
                     characters[index].reader.report(
                         accountPath,
                         "a Cloud API account needs \"accessToken\" and \"phoneNumberId\"; \(missing.map(ConfigPath.quoted).joined(separator: " and ")) "
-                            + "\(missing.count == 1 ? "is" : "are") missing: set \(missing.count == 1 ? "it" : "them") on the account, or set \(variables) (or \"enabled\": false)")
+                            + "\(missing.count == 1 ? "is" : "are") missing: set \(missing.count == 1 ? "it" : "them") on the account, or set \(variables) (or \"enabled\": false)"
+                    )
                 }
             }
             accounts.append(
                 AccountDefinition(
-                    id: id, kind: kind, enabled: enabled, name: level.name, authDir: authDir,
-                    settings: inherited.applying(level), cloud: cloud, configPath: accountPath.description,
-                    authDirConfigPath: authDirPath))
+                    id: id,
+                    kind: kind,
+                    enabled: enabled,
+                    name: level.name,
+                    authDir: authDir,
+                    settings: inherited.applying(level),
+                    cloud: cloud,
+                    configPath: accountPath.description,
+                    authDirConfigPath: authDirPath
+                )
+            )
         }
 
-        if let environmentCloud, let cloud = Self.cloudSettings(environmentCloud), !entries.contains(where: { $0.settings.type == .cloud }) {
+        if let environmentCloud, let cloud = Self.cloudSettings(environmentCloud),
+            !entries.contains(where: { $0.settings.type == .cloud })
+        {
             if entries.contains(where: { $0.id == "cloud" }) {
                 characters[index].reader.report(
                     whatsapp.appending("accounts").appending("cloud"),
                     "the account id \"cloud\" is taken by a web account, so the Cloud API account from WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID "
-                        + "cannot be added; rename this account, or add \"type\": \"cloud\" to it to use those variables")
+                        + "cannot be added; rename this account, or add \"type\": \"cloud\" to it to use those variables"
+                )
             } else {
                 accounts.append(
                     AccountDefinition(
-                        id: "cloud", kind: .cloud, enabled: topEnabled, settings: inherited, cloud: cloud,
-                        configPath: WhatsAppEnvironmentKeys.phoneNumberID))
+                        id: "cloud",
+                        kind: .cloud,
+                        enabled: topEnabled,
+                        settings: inherited,
+                        cloud: cloud,
+                        configPath: WhatsAppEnvironmentKeys.phoneNumberID
+                    )
+                )
             }
         }
         return WhatsAppConnectorConfiguration(
-            enabled: topEnabled, topLevel: top, accounts: accounts, hasAccountsKey: section.hasAccountsKey)
+            enabled: topEnabled,
+            topLevel: top,
+            accounts: accounts,
+            hasAccountsKey: section.hasAccountsKey
+        )
     }
 
     private static func cloudSettings(_ fields: WhatsAppSettings.CloudFields) -> CloudAccountSettings? {
         guard let accessToken = fields.accessToken, let phoneNumberId = fields.phoneNumberId else { return nil }
         return CloudAccountSettings(
-            accessToken: accessToken, phoneNumberId: phoneNumberId, webhookVerifyToken: fields.webhookVerifyToken,
-            businessAccountId: fields.businessAccountId, appSecret: fields.appSecret, graphVersion: fields.graphVersion,
-            graphUrl: fields.graphUrl)
+            accessToken: accessToken,
+            phoneNumberId: phoneNumberId,
+            webhookVerifyToken: fields.webhookVerifyToken,
+            businessAccountId: fields.businessAccountId,
+            appSecret: fields.appSecret,
+            graphVersion: fields.graphVersion,
+            graphUrl: fields.graphUrl
+        )
     }
 
     // MARK: - Across agents
@@ -190,12 +257,14 @@ extension ConfigurationLoadRun {
                 if agent.slug.isEmpty {
                     characters[index].reader.report(
                         ConfigPath("name"),
-                        "\(ConfigPath.quoted(agent.name)) has no letters or digits to make an agent id from; use a name with some ASCII letters or digits")
+                        "\(ConfigPath.quoted(agent.name)) has no letters or digits to make an agent id from; use a name with some ASCII letters or digits"
+                    )
                 } else if let first = slugs[agent.slug] {
                     let other = agents[first]
                     characters[index].reader.report(
                         ConfigPath("name"),
-                        "the agent \(ConfigPath.quoted(agent.name)) has the id \(ConfigPath.quoted(agent.slug)), which \(other.sourceFile) (\(ConfigPath.quoted(other.name))) already uses; give each agent a different name")
+                        "the agent \(ConfigPath.quoted(agent.name)) has the id \(ConfigPath.quoted(agent.slug)), which \(other.sourceFile) (\(ConfigPath.quoted(other.name))) already uses; give each agent a different name"
+                    )
                 } else {
                     slugs[agent.slug] = index
                 }
@@ -204,20 +273,24 @@ extension ConfigurationLoadRun {
                 if let authDir = account.authDir {
                     let path = account.authDirConfigPath ?? account.configPath
                     if let first = authDirs[authDir] {
-                        let where_ = first.agent == index ? first.path : "\(agents[first.agent].sourceFile): \(first.path)"
+                        let where_ =
+                            first.agent == index ? first.path : "\(agents[first.agent].sourceFile): \(first.path)"
                         characters[index].reader.report(
                             Self.configPath(path),
-                            "authDir \(ConfigPath.quoted(authDir)) is also used by \(where_); two accounts cannot share one session directory")
+                            "authDir \(ConfigPath.quoted(authDir)) is also used by \(where_); two accounts cannot share one session directory"
+                        )
                     } else {
                         authDirs[authDir] = (index, path)
                     }
                 }
                 if let phoneNumberId = account.cloud?.phoneNumberId {
                     if let first = phoneNumbers[phoneNumberId] {
-                        let where_ = first.agent == index ? first.path : "\(agents[first.agent].sourceFile): \(first.path)"
+                        let where_ =
+                            first.agent == index ? first.path : "\(agents[first.agent].sourceFile): \(first.path)"
                         characters[index].reader.report(
                             Self.configPath(account.configPath),
-                            "phoneNumberId \(ConfigPath.quoted(phoneNumberId)) is also used by \(where_); one Cloud API number can serve one account only")
+                            "phoneNumberId \(ConfigPath.quoted(phoneNumberId)) is also used by \(where_); one Cloud API number can serve one account only"
+                        )
                     } else {
                         phoneNumbers[phoneNumberId] = (index, account.configPath)
                     }

@@ -52,18 +52,26 @@ public struct GatewayConfiguration: Sendable, Hashable {
                 var isDirectory: ObjCBool = false
                 if fileManager.fileExists(atPath: directory, isDirectory: &isDirectory) {
                     if !isDirectory.boolValue {
-                        report("authDir \(ConfigPath.quoted(directory)) exists but is not a directory; remove it or choose another authDir")
+                        report(
+                            "authDir \(ConfigPath.quoted(directory)) exists but is not a directory; remove it or choose another authDir"
+                        )
                     } else if !fileManager.isWritableFile(atPath: directory) {
                         report(
-                            "authDir \(ConfigPath.quoted(directory)) is not writable by this process; make it writable by the user running wagate (chmod 700) or choose another authDir")
+                            "authDir \(ConfigPath.quoted(directory)) is not writable by this process; make it writable by the user running wagate (chmod 700) or choose another authDir"
+                        )
                     }
                     continue
                 }
                 do {
                     try fileManager.createDirectory(
-                        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                        atPath: directory,
+                        withIntermediateDirectories: true,
+                        attributes: [.posixPermissions: 0o700]
+                    )
                 } catch {
-                    report("authDir \(ConfigPath.quoted(directory)) does not exist and cannot be created (\(ConfigurationLoadRun.reason(error))); create it or choose another authDir")
+                    report(
+                        "authDir \(ConfigPath.quoted(directory)) does not exist and cannot be created (\(ConfigurationLoadRun.reason(error))); create it or choose another authDir"
+                    )
                 }
             }
         }

@@ -35,7 +35,10 @@ enum PhoneNumberParser {
                 let digits = user.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
                 return number(fromDigits: String(digits))
             case "lid":
-                return .invalid(reason: "it is a WhatsApp LID (a hidden user id), not a phone number; write the phone number instead")
+                return .invalid(
+                    reason:
+                        "it is a WhatsApp LID (a hidden user id), not a phone number; write the phone number instead"
+                )
             default:
                 return .invalid(reason: PhoneNumberParser.expectation)
             }
@@ -57,10 +60,16 @@ enum PhoneNumberParser {
             return .invalid(reason: expectation)
         }
         if digits.hasPrefix("0") {
-            return .invalid(reason: "international numbers start with the country code, not 0 (write \"+44…\", not \"0044…\" or \"07…\")")
+            return .invalid(
+                reason:
+                    "international numbers start with the country code, not 0 (write \"+44…\", not \"0044…\" or \"07…\")"
+            )
         }
         guard (6...15).contains(digits.count) else {
-            return .invalid(reason: "it has \(digits.count) digits; a phone number in international format has 6 to 15 digits after \"+\"")
+            return .invalid(
+                reason:
+                    "it has \(digits.count) digits; a phone number in international format has 6 to 15 digits after \"+\""
+            )
         }
         return .number("+" + digits)
     }

@@ -33,14 +33,18 @@ extension ResolvedAccountSettings {
         if let groupAllowFrom { object["groupAllowFrom"] = .array(groupAllowFrom.map(JSONValue.string)) }
         if let messagePrefix { object["messagePrefix"] = .string(messagePrefix) }
         if !dms.isEmpty {
-            object["dms"] = .object(dms.mapValues { dm in
-                dm.historyLimit.map { ["historyLimit": .int(Int64($0))] } ?? [:]
-            })
+            object["dms"] = .object(
+                dms.mapValues { dm in
+                    dm.historyLimit.map { ["historyLimit": .int(Int64($0))] } ?? [:]
+                }
+            )
         }
         if !groups.isEmpty { object["groups"] = .object(groups.mapValues(Self.json(group:))) }
         if let coalesce = blockStreamingCoalesce { object["blockStreamingCoalesce"] = Self.json(coalesce) }
         if let ackReaction {
-            var ack: [String: JSONValue] = ["direct": .bool(ackReaction.direct), "group": .string(ackReaction.group.rawValue)]
+            var ack: [String: JSONValue] = [
+                "direct": .bool(ackReaction.direct), "group": .string(ackReaction.group.rawValue),
+            ]
             if let emoji = ackReaction.emoji { ack["emoji"] = .string(emoji) }
             object["ackReaction"] = .object(ack)
         }

@@ -15,8 +15,11 @@ public struct WhatsAppConnectorConfiguration: Sendable, Hashable {
 
     /// Creates a connector configuration.
     public init(
-        enabled: Bool = true, topLevel: WhatsAppSettings = WhatsAppSettings(), accounts: [AccountDefinition],
-        hasAccountsKey: Bool = true, isFromEnvironmentOnly: Bool = false
+        enabled: Bool = true,
+        topLevel: WhatsAppSettings = WhatsAppSettings(),
+        accounts: [AccountDefinition],
+        hasAccountsKey: Bool = true,
+        isFromEnvironmentOnly: Bool = false
     ) {
         self.enabled = enabled
         self.topLevel = topLevel
@@ -41,18 +44,22 @@ public struct WhatsAppConnectorConfiguration: Sendable, Hashable {
     public var status: ConnectorStatus {
         if !enabled {
             return .inactive(
-                reason: "connectors.whatsapp.enabled is false; remove \"enabled\": false (or set it to true) to start the WhatsApp connector")
+                reason:
+                    "connectors.whatsapp.enabled is false; remove \"enabled\": false (or set it to true) to start the WhatsApp connector"
+            )
         }
         if accounts.isEmpty {
             return .inactive(
                 reason: "connectors.whatsapp.accounts is empty; define at least one account with \"enabled\": true, "
-                    + "e.g. \"accounts\": {\"default\": {\"enabled\": true, \"authDir\": \"./auth/whatsapp\"}}")
+                    + "e.g. \"accounts\": {\"default\": {\"enabled\": true, \"authDir\": \"./auth/whatsapp\"}}"
+            )
         }
         let enabledAccounts = accounts.filter(\.enabled)
         if enabledAccounts.isEmpty {
             let names = accounts.map(\.configPath).joined(separator: ", ")
             return .inactive(
-                reason: "every account has \"enabled\": false (\(names)); set \"enabled\": true on at least one account")
+                reason: "every account has \"enabled\": false (\(names)); set \"enabled\": true on at least one account"
+            )
         }
         return .active(enabledAccounts)
     }

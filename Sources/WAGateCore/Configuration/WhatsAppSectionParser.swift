@@ -31,7 +31,8 @@ struct WhatsAppSectionParser {
     ]
     static let topLevelOnlyKeys = ["accounts", "actions"]
     static let cloudKeys = [
-        "accessToken", "phoneNumberId", "webhookVerifyToken", "businessAccountId", "appSecret", "graphVersion", "graphUrl",
+        "accessToken", "phoneNumberId", "webhookVerifyToken", "businessAccountId", "appSecret", "graphVersion",
+        "graphUrl",
     ]
     static let accountOnlyKeys = ["name", "type"] + cloudKeys
     static let groupOwnKeys = ["requireMention", "tools", "toolsBySender"]
@@ -61,7 +62,12 @@ struct WhatsAppSectionParser {
     // MARK: - Section
 
     mutating func parseSection(_ value: JSONValue, at path: ConfigPath) -> Section? {
-        guard let object = reader.object(value, at: path, expected: "expected an object with the WhatsApp connector settings")
+        guard
+            let object = reader.object(
+                value,
+                at: path,
+                expected: "expected an object with the WhatsApp connector settings"
+            )
         else { return nil }
         var section = Section(path: path)
         section.top = parseLevel(object, at: path, level: .topLevel)
@@ -73,8 +79,16 @@ struct WhatsAppSectionParser {
         return section
     }
 
-    private mutating func parseAccounts(_ value: JSONValue, at path: ConfigPath) -> [(id: String, settings: WhatsAppSettings)] {
-        guard let object = reader.object(value, at: path, expected: "expected an object mapping account ids to account settings")
+    private mutating func parseAccounts(
+        _ value: JSONValue,
+        at path: ConfigPath
+    ) -> [(id: String, settings: WhatsAppSettings)] {
+        guard
+            let object = reader.object(
+                value,
+                at: path,
+                expected: "expected an object mapping account ids to account settings"
+            )
         else { return [] }
         var accounts: [(id: String, settings: WhatsAppSettings)] = []
         var seenLowercased: [String: String] = [:]
@@ -84,15 +98,22 @@ struct WhatsAppSectionParser {
             if !validID {
                 reader.report(
                     accountPath,
-                    "\(ConfigPath.quoted(id)) is not a valid account id; use 1 to 64 letters, digits, \"-\" or \"_\", starting with a letter or digit")
+                    "\(ConfigPath.quoted(id)) is not a valid account id; use 1 to 64 letters, digits, \"-\" or \"_\", starting with a letter or digit"
+                )
             } else if let other = seenLowercased[id.lowercased()] {
                 reader.report(
                     accountPath,
-                    "the account ids \(ConfigPath.quoted(other)) and \(ConfigPath.quoted(id)) differ only in case; account ids must be unique ignoring case")
+                    "the account ids \(ConfigPath.quoted(other)) and \(ConfigPath.quoted(id)) differ only in case; account ids must be unique ignoring case"
+                )
                 validID = false
             }
             seenLowercased[id.lowercased()] = id
-            guard let entry = reader.object(object[id]!, at: accountPath, expected: "expected an object with the account's settings")
+            guard
+                let entry = reader.object(
+                    object[id]!,
+                    at: accountPath,
+                    expected: "expected an object with the account's settings"
+                )
             else { continue }
             let settings = parseLevel(entry, at: accountPath, level: .account)
             if validID { accounts.append((id, settings)) }
@@ -107,7 +128,8 @@ struct WhatsAppSectionParser {
         func isAlphanumeric(_ s: Unicode.Scalar) -> Bool {
             ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
         }
-        return isAlphanumeric(scalars[0]) && scalars.dropFirst().allSatisfy { isAlphanumeric($0) || $0 == "_" || $0 == "-" }
+        return isAlphanumeric(scalars[0])
+            && scalars.dropFirst().allSatisfy { isAlphanumeric($0) || $0 == "_" || $0 == "-" }
     }
 
     // MARK: - One level
@@ -132,13 +154,20 @@ struct WhatsAppSectionParser {
             for key in settings.cloudFieldsWritten {
                 reader.report(
                     path.appending(key),
-                    "\(ConfigPath.quoted(key)) is only used by Cloud API accounts; add \"type\": \"cloud\" to this account or remove the key")
+                    "\(ConfigPath.quoted(key)) is only used by Cloud API accounts; add \"type\": \"cloud\" to this account or remove the key"
+                )
             }
         }
         return settings
     }
 
-    private mutating func parseKey(_ key: String, _ value: JSONValue, at path: ConfigPath, level: Level, into settings: inout WhatsAppSettings) {
+    private mutating func parseKey(
+        _ key: String,
+        _ value: JSONValue,
+        at path: ConfigPath,
+        level: Level,
+        into settings: inout WhatsAppSettings
+    ) {
         switch key {
         case "dmPolicy":
             if let spelling = reader.choice(value, at: path, allowed: WhatsAppSettings.DMPolicy.spellings) {
@@ -156,13 +185,23 @@ struct WhatsAppSectionParser {
         case "configWrites": settings.configWrites = reader.bool(value, at: path)
         case "enabled": settings.enabled = reader.bool(value, at: path)
         case "groupPolicy":
-            settings.groupPolicy = reader.choice(value, at: path, allowed: WhatsAppSettings.GroupPolicy.allCases.map(\.rawValue))
-                .flatMap(WhatsAppSettings.GroupPolicy.init(rawValue:))
+            settings.groupPolicy = reader.choice(
+                value,
+                at: path,
+                allowed: WhatsAppSettings.GroupPolicy.allCases.map(\.rawValue)
+            )
+            .flatMap(WhatsAppSettings.GroupPolicy.init(rawValue:))
         case "chunkMode":
-            settings.chunkMode = reader.choice(value, at: path, allowed: WhatsAppSettings.ChunkMode.allCases.map(\.rawValue))
-                .flatMap(WhatsAppSettings.ChunkMode.init(rawValue:))
+            settings.chunkMode = reader.choice(
+                value,
+                at: path,
+                allowed: WhatsAppSettings.ChunkMode.allCases.map(\.rawValue)
+            )
+            .flatMap(WhatsAppSettings.ChunkMode.init(rawValue:))
         case "groups": settings.groups = parseGroups(value, at: path)
-        case "messagePrefix": settings.messagePrefix = reader.string(value, at: path)  // not trimmed: "[Milady] " ends in a space
+        case "messagePrefix":
+            // Not trimmed: the guide's "[Milady] " ends in a space on purpose.
+            settings.messagePrefix = reader.string(value, at: path)
         case "textChunkLimit": settings.textChunkLimit = reader.integer(value, at: path, minimum: 1, maximum: 65536)
         case "mediaMaxMb": settings.mediaMaxMb = reader.integer(value, at: path, minimum: 1, maximum: 2048)
         case "debounceMs": settings.debounceMs = reader.integer(value, at: path, minimum: 0, maximum: 600_000)
@@ -182,7 +221,8 @@ struct WhatsAppSectionParser {
         case "type":
             settings.type = reader.choice(value, at: path, allowed: AccountDefinition.Kind.allCases.map(\.rawValue))
                 .flatMap(AccountDefinition.Kind.init(rawValue:))
-        case "accessToken", "phoneNumberId", "webhookVerifyToken", "businessAccountId", "appSecret", "graphVersion", "graphUrl":
+        case "accessToken", "phoneNumberId", "webhookVerifyToken", "businessAccountId", "appSecret", "graphVersion",
+            "graphUrl":
             guard let string = reader.nonEmptyString(value, at: path) else { return }
             var cloud = settings.cloud ?? WhatsAppSettings.CloudFields()
             switch key {
@@ -206,17 +246,22 @@ struct WhatsAppSectionParser {
     /// somewhere else, otherwise the closest valid key.
     private func misplacedKeyMessage(_ key: String, level: Level, sectionPath: ConfigPath) -> String {
         let quoted = ConfigPath.quoted(key)
-        let whatsapp = sectionPath.components.prefix(2).count == 2 ? ConfigPath(Array(sectionPath.components.prefix(2))) : sectionPath
+        let whatsapp =
+            sectionPath.components.prefix(2).count == 2
+            ? ConfigPath(Array(sectionPath.components.prefix(2))) : sectionPath
         switch level {
         case .topLevel:
             if key == "type" {
-                return "\"type\" is not allowed at the top level; set it on an account, e.g. \"accounts\": {\"business\": {\"type\": \"cloud\", ...}}"
+                return
+                    "\"type\" is not allowed at the top level; set it on an account, e.g. \"accounts\": {\"business\": {\"type\": \"cloud\", ...}}"
             }
             if let variable = WhatsAppEnvironmentKeys.variable(forCloudKey: key) {
-                return "\(quoted) belongs to a Cloud API account: put it in \(whatsapp).accounts.<id> together with \"type\": \"cloud\", or set \(variable) in the environment or the env section"
+                return
+                    "\(quoted) belongs to a Cloud API account: put it in \(whatsapp).accounts.<id> together with \"type\": \"cloud\", or set \(variable) in the environment or the env section"
             }
             if key == "name" {
-                return "\"name\" is only allowed inside an account (\(whatsapp).accounts.<id>.name); the agent's name is the character's top-level \"name\""
+                return
+                    "\"name\" is only allowed inside an account (\(whatsapp).accounts.<id>.name); the agent's name is the character's top-level \"name\""
             }
         case .account:
             if key == "accounts" { return "accounts cannot be nested inside an account" }
@@ -225,7 +270,9 @@ struct WhatsAppSectionParser {
             if Self.directMessageKeys.contains(key) {
                 return "\(quoted) applies to direct messages, not groups; set it on \(whatsapp) or on an account"
             }
-            if Self.sharedKeys.contains(key) || Self.topLevelOnlyKeys.contains(key) || Self.accountOnlyKeys.contains(key) {
+            if Self.sharedKeys.contains(key) || Self.topLevelOnlyKeys.contains(key)
+                || Self.accountOnlyKeys.contains(key)
+            {
                 let allowed = Self.validKeys(.group).sorted().map(ConfigPath.quoted).joined(separator: ", ")
                 return "\(quoted) cannot be set per group; a group accepts \(allowed)"
             }
@@ -260,11 +307,13 @@ struct WhatsAppSectionParser {
                 if isGroupList {
                     reader.report(
                         elementPath,
-                        "\(ConfigPath.quoted(text)) is a group JID, but groupAllowFrom lists the phone numbers of the group members who may talk to the agent; to let the agent into that group, add it under \"groups\" instead, e.g. \"groups\": {\(ConfigPath.quoted(jid)): {\"requireMention\": true}}")
+                        "\(ConfigPath.quoted(text)) is a group JID, but groupAllowFrom lists the phone numbers of the group members who may talk to the agent; to let the agent into that group, add it under \"groups\" instead, e.g. \"groups\": {\(ConfigPath.quoted(jid)): {\"requireMention\": true}}"
+                    )
                 } else {
                     reader.report(
                         elementPath,
-                        "\(ConfigPath.quoted(text)) is a group JID, but allowFrom lists the phone numbers allowed to send direct messages; to let the agent into that group, add it under \"groups\"")
+                        "\(ConfigPath.quoted(text)) is a group JID, but allowFrom lists the phone numbers allowed to send direct messages; to let the agent into that group, add it under \"groups\""
+                    )
                 }
             case .invalid(let reason):
                 valid = false
@@ -275,7 +324,12 @@ struct WhatsAppSectionParser {
     }
 
     private mutating func parseDMs(_ value: JSONValue, at path: ConfigPath) -> [String: WhatsAppSettings.DMSettings]? {
-        guard let object = reader.object(value, at: path, expected: "expected an object mapping phone numbers to {\"historyLimit\": ...}")
+        guard
+            let object = reader.object(
+                value,
+                at: path,
+                expected: "expected an object mapping phone numbers to {\"historyLimit\": ...}"
+            )
         else { return nil }
         var result: [String: WhatsAppSettings.DMSettings] = [:]
         for key in object.keys.sorted() {
@@ -283,12 +337,20 @@ struct WhatsAppSectionParser {
             var number: String?
             switch PhoneNumberParser.parse(key) {
             case .number(let parsed): number = parsed
-            case .invalid(let reason): reader.report(entryPath, "\(ConfigPath.quoted(key)) is not a phone number; \(reason)")
+            case .invalid(let reason):
+                reader.report(entryPath, "\(ConfigPath.quoted(key)) is not a phone number; \(reason)")
             case .wildcard, .groupJID:
-                reader.report(entryPath, "\(ConfigPath.quoted(key)) is not a phone number; dms is keyed by the sender's phone number")
+                reader.report(
+                    entryPath,
+                    "\(ConfigPath.quoted(key)) is not a phone number; dms is keyed by the sender's phone number"
+                )
             }
             var settings = WhatsAppSettings.DMSettings()
-            let ok = reader.strictObject(object[key]!, at: entryPath, keys: ["historyLimit"]) { reader, _, value, path in
+            let ok = reader.strictObject(object[key]!, at: entryPath, keys: ["historyLimit"]) {
+                reader,
+                _,
+                value,
+                path in
                 settings.historyLimit = reader.integer(value, at: path, minimum: 0)
             }
             if ok, let number { result[number] = settings }
@@ -297,7 +359,12 @@ struct WhatsAppSectionParser {
     }
 
     private mutating func parseGroups(_ value: JSONValue, at path: ConfigPath) -> [String: WhatsAppSettings.Group]? {
-        guard let object = reader.object(value, at: path, expected: "expected an object mapping group JIDs (or \"*\") to group settings")
+        guard
+            let object = reader.object(
+                value,
+                at: path,
+                expected: "expected an object mapping group JIDs (or \"*\") to group settings"
+            )
         else { return nil }
         var result: [String: WhatsAppSettings.Group] = [:]
         var written: [String: String] = [:]
@@ -307,17 +374,30 @@ struct WhatsAppSectionParser {
             if normalized == nil {
                 reader.report(
                     groupPath,
-                    "\(ConfigPath.quoted(key)) is not a group JID; groups is keyed by group JIDs like \"120363012345678901@g.us\" or \"*\" for every group")
+                    "\(ConfigPath.quoted(key)) is not a group JID; groups is keyed by group JIDs like \"120363012345678901@g.us\" or \"*\" for every group"
+                )
             } else if let other = written[normalized!] {
-                reader.report(groupPath, "\(ConfigPath.quoted(key)) is the same group as \(ConfigPath.quoted(other)); list each group once")
+                reader.report(
+                    groupPath,
+                    "\(ConfigPath.quoted(key)) is the same group as \(ConfigPath.quoted(other)); list each group once"
+                )
             }
-            guard let entry = reader.object(object[key]!, at: groupPath, expected: "expected an object with the group's settings, e.g. {\"requireMention\": true}")
+            guard
+                let entry = reader.object(
+                    object[key]!,
+                    at: groupPath,
+                    expected: "expected an object with the group's settings, e.g. {\"requireMention\": true}"
+                )
             else { continue }
             var group = WhatsAppSettings.Group()
             group.overrides = parseLevel(entry, at: groupPath, level: .group)
-            if let value = entry["requireMention"] { group.requireMention = reader.bool(value, at: groupPath.appending("requireMention")) }
+            if let value = entry["requireMention"] {
+                group.requireMention = reader.bool(value, at: groupPath.appending("requireMention"))
+            }
             if let value = entry["tools"] { group.tools = parseToolPolicy(value, at: groupPath.appending("tools")) }
-            if let value = entry["toolsBySender"] { group.toolsBySender = parseToolsBySender(value, at: groupPath.appending("toolsBySender")) }
+            if let value = entry["toolsBySender"] {
+                group.toolsBySender = parseToolsBySender(value, at: groupPath.appending("toolsBySender"))
+            }
             if let normalized, written[normalized] == nil {
                 written[normalized] = key
                 result[normalized] = group
@@ -328,7 +408,11 @@ struct WhatsAppSectionParser {
 
     private mutating func parseToolPolicy(_ value: JSONValue, at path: ConfigPath) -> WhatsAppSettings.ToolPolicy? {
         var policy = WhatsAppSettings.ToolPolicy()
-        let ok = reader.strictObject(value, at: path, keys: ["allow", "alsoAllow", "deny"]) { reader, key, value, path in
+        let ok = reader.strictObject(value, at: path, keys: ["allow", "alsoAllow", "deny"]) {
+            reader,
+            key,
+            value,
+            path in
             let list = reader.strings(value, at: path)
             switch key {
             case "allow": policy.allow = list
@@ -339,14 +423,24 @@ struct WhatsAppSectionParser {
         if policy.allow != nil, policy.alsoAllow != nil {
             reader.report(
                 path.appending("alsoAllow"),
-                "\"allow\" and \"alsoAllow\" cannot both be set; use \"allow\" for an exact list or \"alsoAllow\" to add to the defaults")
+                "\"allow\" and \"alsoAllow\" cannot both be set; use \"allow\" for an exact list or \"alsoAllow\" to add to the defaults"
+            )
             return nil
         }
         return ok ? policy : nil
     }
 
-    private mutating func parseToolsBySender(_ value: JSONValue, at path: ConfigPath) -> [String: WhatsAppSettings.ToolPolicy]? {
-        guard let object = reader.object(value, at: path, expected: "expected an object mapping phone numbers to tool policies") else { return nil }
+    private mutating func parseToolsBySender(
+        _ value: JSONValue,
+        at path: ConfigPath
+    ) -> [String: WhatsAppSettings.ToolPolicy]? {
+        guard
+            let object = reader.object(
+                value,
+                at: path,
+                expected: "expected an object mapping phone numbers to tool policies"
+            )
+        else { return nil }
         var result: [String: WhatsAppSettings.ToolPolicy] = [:]
         for key in object.keys.sorted() {
             let entryPath = path.appending(key)
@@ -354,16 +448,28 @@ struct WhatsAppSectionParser {
             switch PhoneNumberParser.parse(key) {
             case .number(let number): if let policy { result[number] = policy }
             case .wildcard: if let policy { result["*"] = policy }
-            case .groupJID: reader.report(entryPath, "\(ConfigPath.quoted(key)) is a group JID; toolsBySender is keyed by the sender's phone number")
-            case .invalid(let reason): reader.report(entryPath, "\(ConfigPath.quoted(key)) is not a phone number; \(reason)")
+            case .groupJID:
+                reader.report(
+                    entryPath,
+                    "\(ConfigPath.quoted(key)) is a group JID; toolsBySender is keyed by the sender's phone number"
+                )
+            case .invalid(let reason):
+                reader.report(entryPath, "\(ConfigPath.quoted(key)) is not a phone number; \(reason)")
             }
         }
         return result
     }
 
-    private mutating func parseCoalesce(_ value: JSONValue, at path: ConfigPath) -> WhatsAppSettings.BlockStreamingCoalesce? {
+    private mutating func parseCoalesce(
+        _ value: JSONValue,
+        at path: ConfigPath
+    ) -> WhatsAppSettings.BlockStreamingCoalesce? {
         var result = WhatsAppSettings.BlockStreamingCoalesce()
-        let ok = reader.strictObject(value, at: path, keys: ["minChars", "maxChars", "idleMs"]) { reader, key, value, path in
+        let ok = reader.strictObject(value, at: path, keys: ["minChars", "maxChars", "idleMs"]) {
+            reader,
+            key,
+            value,
+            path in
             switch key {
             case "minChars": result.minChars = reader.integer(value, at: path, minimum: 1)
             case "maxChars": result.maxChars = reader.integer(value, at: path, minimum: 1)
@@ -371,7 +477,10 @@ struct WhatsAppSectionParser {
             }
         }
         if let minChars = result.minChars, let maxChars = result.maxChars, minChars > maxChars {
-            reader.report(path.appending("minChars"), "\(minChars) is larger than maxChars (\(maxChars)); minChars must not exceed maxChars")
+            reader.report(
+                path.appending("minChars"),
+                "\(minChars) is larger than maxChars (\(maxChars)); minChars must not exceed maxChars"
+            )
             return nil
         }
         return ok ? result : nil
@@ -380,8 +489,12 @@ struct WhatsAppSectionParser {
     private mutating func parseMarkdown(_ value: JSONValue, at path: ConfigPath) -> WhatsAppSettings.Markdown? {
         var result = WhatsAppSettings.Markdown()
         let ok = reader.strictObject(value, at: path, keys: ["tables"]) { reader, _, value, path in
-            result.tables = reader.choice(value, at: path, allowed: WhatsAppSettings.MarkdownTables.allCases.map(\.rawValue))
-                .flatMap(WhatsAppSettings.MarkdownTables.init(rawValue:))
+            result.tables = reader.choice(
+                value,
+                at: path,
+                allowed: WhatsAppSettings.MarkdownTables.allCases.map(\.rawValue)
+            )
+            .flatMap(WhatsAppSettings.MarkdownTables.init(rawValue:))
         }
         return ok ? result : nil
     }
@@ -389,11 +502,14 @@ struct WhatsAppSectionParser {
     private mutating func parseRateLimit(_ value: JSONValue, at path: ConfigPath) -> WhatsAppSettings.RateLimit? {
         var result = WhatsAppSettings.RateLimit()
         let ok = reader.strictObject(
-            value, at: path, keys: ["messagesPerMinute", "burst", "perChatIntervalMs"],
+            value,
+            at: path,
+            keys: ["messagesPerMinute", "burst", "perChatIntervalMs"],
             expected: "expected an object like {\"messagesPerMinute\": 20, \"burst\": 5, \"perChatIntervalMs\": 1000}"
         ) { reader, key, value, path in
             switch key {
-            case "messagesPerMinute": if let v = reader.integer(value, at: path, minimum: 1) { result.messagesPerMinute = v }
+            case "messagesPerMinute":
+                if let v = reader.integer(value, at: path, minimum: 1) { result.messagesPerMinute = v }
             case "burst": if let v = reader.integer(value, at: path, minimum: 1) { result.burst = v }
             default: if let v = reader.integer(value, at: path, minimum: 0) { result.perChatIntervalMs = v }
             }
@@ -404,7 +520,9 @@ struct WhatsAppSectionParser {
     private mutating func parseAckReaction(_ value: JSONValue, at path: ConfigPath) -> WhatsAppSettings.AckReaction? {
         var result = WhatsAppSettings.AckReaction()
         let ok = reader.strictObject(
-            value, at: path, keys: ["emoji", "direct", "group"],
+            value,
+            at: path,
+            keys: ["emoji", "direct", "group"],
             expected: "expected an object like {\"emoji\": \"eyes\", \"direct\": true, \"group\": \"mentions\"}"
         ) { reader, key, value, path in
             switch key {
@@ -413,7 +531,11 @@ struct WhatsAppSectionParser {
                 result.emoji = Self.emoji(from: text, at: path, reader: &reader)
             case "direct": if let v = reader.bool(value, at: path) { result.direct = v }
             default:
-                if let mode = reader.choice(value, at: path, allowed: WhatsAppSettings.AckReaction.GroupMode.allCases.map(\.rawValue)) {
+                if let mode = reader.choice(
+                    value,
+                    at: path,
+                    allowed: WhatsAppSettings.AckReaction.GroupMode.allCases.map(\.rawValue)
+                ) {
                     result.group = WhatsAppSettings.AckReaction.GroupMode(rawValue: mode) ?? .mentions
                 }
             }
@@ -430,14 +552,22 @@ struct WhatsAppSectionParser {
         var name = trimmed.lowercased()
         if name.count > 2, name.hasPrefix(":"), name.hasSuffix(":") { name = String(name.dropFirst().dropLast()) }
         if let emoji = WhatsAppSettings.AckReaction.namedEmoji[name] { return emoji }
-        let known = ["eyes", "thumbsup", "white_check_mark", "heart", "hourglass", "robot"].map(ConfigPath.quoted).joined(separator: ", ")
-        reader.report(path, "\(ConfigPath.quoted(text)) is not an emoji or a known emoji name; write the emoji itself (\"👀\") or a name such as \(known)")
+        let known = ["eyes", "thumbsup", "white_check_mark", "heart", "hourglass", "robot"].map(ConfigPath.quoted)
+            .joined(separator: ", ")
+        reader.report(
+            path,
+            "\(ConfigPath.quoted(text)) is not an emoji or a known emoji name; write the emoji itself (\"👀\") or a name such as \(known)"
+        )
         return nil
     }
 
     private mutating func parseHeartbeat(_ value: JSONValue, at path: ConfigPath) -> WhatsAppSettings.Heartbeat? {
         var result = WhatsAppSettings.Heartbeat()
-        let ok = reader.strictObject(value, at: path, keys: ["showOk", "showAlerts", "useIndicator"]) { reader, key, value, path in
+        let ok = reader.strictObject(value, at: path, keys: ["showOk", "showAlerts", "useIndicator"]) {
+            reader,
+            key,
+            value,
+            path in
             let flag = reader.bool(value, at: path)
             switch key {
             case "showOk": result.showOk = flag
@@ -450,7 +580,11 @@ struct WhatsAppSectionParser {
 
     private mutating func parseActions(_ value: JSONValue, at path: ConfigPath) -> WhatsAppSettings.Actions? {
         var result = WhatsAppSettings.Actions()
-        let ok = reader.strictObject(value, at: path, keys: ["reactions", "sendMessage", "polls"]) { reader, key, value, path in
+        let ok = reader.strictObject(value, at: path, keys: ["reactions", "sendMessage", "polls"]) {
+            reader,
+            key,
+            value,
+            path in
             guard let flag = reader.bool(value, at: path) else { return }
             switch key {
             case "reactions": result.reactions = flag
@@ -477,12 +611,14 @@ struct WhatsAppSectionParser {
     /// reported at the `allowFrom` path as OpenClaw does).
     private mutating func checkOpenPolicy(_ section: Section) {
         let whatsapp = section.path
-        let fix = "Fix: add \"allowFrom\": [\"*\"] next to \"dmPolicy\": \"open\", or use \"dmPolicy\": \"allowlist\" with the numbers you want"
+        let fix =
+            "Fix: add \"allowFrom\": [\"*\"] next to \"dmPolicy\": \"open\", or use \"dmPolicy\": \"allowlist\" with the numbers you want"
         let top = section.top
         if top.dmPolicy == .open, !(top.allowFrom ?? []).contains("*") {
             reader.report(
                 whatsapp.appending("allowFrom"),
-                "\(whatsapp).dmPolicy=\"open\" requires \(whatsapp).allowFrom to include \"*\". \(fix)")
+                "\(whatsapp).dmPolicy=\"open\" requires \(whatsapp).allowFrom to include \"*\". \(fix)"
+            )
         }
         for (id, account) in section.accounts where account.dmPolicy != nil || account.allowFrom != nil {
             guard (account.dmPolicy ?? top.dmPolicy) == .open else { continue }
@@ -491,12 +627,14 @@ struct WhatsAppSectionParser {
             if account.dmPolicy != nil {
                 reader.report(
                     accountPath.appending("allowFrom"),
-                    "\(accountPath).dmPolicy=\"open\" requires \(accountPath).allowFrom to include \"*\". \(fix)")
+                    "\(accountPath).dmPolicy=\"open\" requires \(accountPath).allowFrom to include \"*\". \(fix)"
+                )
             } else {
                 reader.report(
                     accountPath.appending("allowFrom"),
                     "\(whatsapp).dmPolicy=\"open\" (inherited by account \(ConfigPath.quoted(id))) requires \(accountPath).allowFrom to include \"*\". "
-                        + "Fix: add \"*\" to \(accountPath).allowFrom, or set \"dmPolicy\": \"allowlist\" on the account")
+                        + "Fix: add \"*\" to \(accountPath).allowFrom, or set \"dmPolicy\": \"allowlist\" on the account"
+                )
             }
         }
     }

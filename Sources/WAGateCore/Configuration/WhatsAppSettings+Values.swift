@@ -70,7 +70,12 @@ extension WhatsAppSettings {
         public var overrides: WhatsAppSettings
 
         /// Creates group settings.
-        public init(requireMention: Bool? = nil, tools: ToolPolicy? = nil, toolsBySender: [String: ToolPolicy]? = nil, overrides: WhatsAppSettings = WhatsAppSettings()) {
+        public init(
+            requireMention: Bool? = nil,
+            tools: ToolPolicy? = nil,
+            toolsBySender: [String: ToolPolicy]? = nil,
+            overrides: WhatsAppSettings = WhatsAppSettings()
+        ) {
             self.requireMention = requireMention
             self.tools = tools
             self.toolsBySender = toolsBySender

@@ -35,9 +35,10 @@ public struct SealedCredentials: Sendable {
 
     /// Loads and opens every stored credential of an account.
     public func load(account: AccountID, authDir: String?) async throws -> Loaded {
-        let rows = try await repository.all(accountID: account.description)
-        if rows.isEmpty { return .values([:]) }
+        // The key first: an account gets its data key the first time it starts, so the key (and the
+        // master key that wraps it) exist before anything is sealed with them.
         let key = try await keys.dataKey(for: account, authDir: authDir)
+        let rows = try await repository.all(accountID: account.description)
         var values: [String: SecretBytes] = [:]
         for row in rows {
             do {

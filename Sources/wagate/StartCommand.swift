@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import WAGateControl
+import WAGateCore
+import WAGateCrypto
+import WAGateStore
+
+/// `wagate start`: runs the gateway in the foreground until SIGTERM or SIGINT.
+struct StartCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start", abstract: "Run the gateway in the foreground (Ctrl-C stops it cleanly).")
+
+    @OptionGroup var sources: ConfigurationOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "The control socket (default: <state-dir>/control.sock).")
+    var socket: String?
+
+    func run() async throws {
+        bootstrapLogging()
+        let logger = state.makeLogger()
+        let environment = ProcessInfo.processInfo.environment
+        guard !sources.isEmpty else {
+            throw ValidationError("no agents: pass --character=PATH (repeatable), --characters DIR or --config FILE")
+        }
+        let configuration = try loadConfiguration(sources, environment: environment)
+        for warning in configuration.warnings { logger.warning("\(warning.description)") }
+        reportConnectors(configuration, logger: logger)
+        let authDirIssues = configuration.checkAuthDirectories()
+        guard authDirIssues.isEmpty else { throw ConfigurationError(issues: authDirIssues) }
+
+        let stateDirectory = state.absoluteStateDirectory
+        try StateDirectory.prepare(stateDirectory)
+        let keySource = MasterKeySource(stateDirectory: stateDirectory, environment: environment)
+        let ring = try keySource.load(createIfMissing: true, logger: logger)
+
+        let database = try await Database.open(stateDirectory: stateDirectory, environment: environment, logger: logger)
+        do {
+            try await runGateway(
+                configuration: configuration, database: database, ring: ring, stateDirectory: stateDirectory, logger: logger)
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+        logger.info("wagate stopped")
+    }
+
+    private func runGateway(
+        configuration: GatewayConfiguration, database: Database, ring: KeyRing, stateDirectory: String, logger: Logger
+    ) async throws {
+        let pool = database.pool
+        let applied = try await Migrator(pool: pool, logger: logger).migrate()
+        logger.info("database ready", metadata: ["database": "\(database.location)", "migrations_applied": "\(applied.count)"])
+
+        let dataKeys = DataKeyRepository(pool: pool)
+        // Refuse to start, before touching any account, when this process cannot read the stored keys.
+        try MasterKeySource.verify(ring: ring, canUnwrap: try await dataKeys.kekIDs())
+
+        let agentsRepository = AgentRepository(pool: pool)
+        let accountsRepository = AccountRepository(pool: pool)
+        try await Definitions.store(configuration, agents: agentsRepository, accounts: accountsRepository)
+
+        let events = EventBus()
+        let keys = AccountKeys(ring: ring, repository: dataKeys, logger: logger)
+        let credentials = SealedCredentials(keys: keys, repository: CredentialRepository(pool: pool))
+        let registry = Registry(
+            agents: configuration.agents,
+            opener: StoreSessionOpener(credentials: credentials, keys: keys, logger: logger),
+            links: .none,
+            observer: GatewayObserver(accounts: accountsRepository, events: events, logger: logger),
+            logger: logger)
+
+        let socketPath = socket ?? (stateDirectory as NSString).appendingPathComponent("control.sock")
+        let gatewayInfo = GatewayInfo(
+            version: GatewayVersion.string, startedAt: Date(), database: database.location, stateDirectory: stateDirectory,
+            masterKeyID: ring.current.id)
+        var methods = ControlMethods()
+        GatewayMethods(registry: registry, info: gatewayInfo).register(in: &methods)
+        let audit = AuditLogRepository(pool: pool)
+        let control = ControlServer(
+            configuration: .init(socketPath: socketPath, serverVersion: GatewayVersion.string), methods: methods, eventBus: events,
+            audit: { context, method, params, outcome in
+                await audit.record(context: context, method: method, params: params, outcome: outcome, logger: logger)
+            },
+            logger: logger)
+
+        // Services shut down in reverse order: the control socket closes first, then the accounts stop.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: registry), .init(service: control)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        logger.info(
+            "wagate started",
+            metadata: [
+                "agents": "\(configuration.agents.count)", "socket": "\(socketPath)", "master_key": "\(ring.current.id)",
+                "pid": "\(ProcessInfo.processInfo.processIdentifier)",
+            ])
+        try await group.run()
+    }
+}
+
+/// Loads the agents, turning every configuration error into one message that lists them all.
+func loadConfiguration(_ options: ConfigurationOptions, environment: [String: String]) throws -> GatewayConfiguration {
+    var sources: [ConfigurationLoader.Source] = []
+    if let config = options.configFile { sources.append(.miladyConfig(path: config)) }
+    for file in options.characterFiles { sources.append(.character(path: file)) }
+    if let directory = options.characterDirectory { sources.append(.characterDirectory(directory)) }
+    return try ConfigurationLoader(sources: sources, environment: environment, homeDirectory: environment["HOME"]).load()
+}
+
+/// Logs, per agent, whether its WhatsApp connector loads, and exactly why not.
+func reportConnectors(_ configuration: GatewayConfiguration, logger: Logger) {
+    for agent in configuration.agents {
+        guard let whatsapp = agent.whatsapp else {
+            logger.notice(
+                "[WhatsApp] connector not loading: the character has no connectors.whatsapp section",
+                metadata: ["agent": "\(agent.slug)"])
+            continue
+        }
+        switch whatsapp.status {
+        case .active(let accounts):
+            logger.info(
+                "[WhatsApp] connector active", metadata: ["agent": "\(agent.slug)", "accounts": "\(accounts.map(\.id).joined(separator: ","))"])
+        case .inactive(let reason):
+            logger.notice("[WhatsApp] connector not loading: \(reason)", metadata: ["agent": "\(agent.slug)"])
+        }
+    }
+}

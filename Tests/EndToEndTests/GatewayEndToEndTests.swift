@@ -1,0 +1,239 @@
+import Foundation
+import Testing
+import WAGateCore
+import WAGateStore
+import WAGateTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The gateway as a new user runs it: the real binary, a real PostgreSQL, the control socket, signals.
+@Suite(.serialized) struct GatewayEndToEndTests {
+    /// The guide's example character, with its authDir inside the test's scratch directory.
+    static let exampleCharacter = """
+        {
+          "name": "Milady WhatsApp Test",
+          "description": "Test configuration for WhatsApp connector with Baileys (QR code) authentication",
+          "bio": ["A test bot for validating WhatsApp connector functionality"],
+          "connectors": {
+            "whatsapp": {
+              "accounts": { "default": { "enabled": true, "authDir": "./auth/whatsapp-test" } },
+              "dmPolicy": "pairing",
+              "sendReadReceipts": true,
+              "selfChatMode": false,
+              "messagePrefix": "[Milady] "
+            }
+          },
+          "modelProvider": "anthropic",
+          "secrets": { "enableServerless": false }
+        }
+        """
+
+    /// An agent whose account keeps its data key in PostgreSQL (no authDir).
+    static let databaseKeyCharacter = """
+        { "name": "Echo Bot", "modelProvider": "echo",
+          "connectors": { "whatsapp": { "accounts": { "main": { "enabled": true } }, "dmPolicy": "allowlist", "allowFrom": ["+15550001111"] } } }
+        """
+
+    func startGateway(_ scratch: Scratch, character: String = "character.json", environment: [String: String]) async throws
+        -> WagateProcess
+    {
+        let gateway = try WagateProcess(
+            ["start", "--character=\(character)", "--state-dir", ".wagate"], environment: environment, directory: scratch.path)
+        guard await gateway.waitForOutput("wagate started", timeout: .seconds(180)) else {
+            gateway.kill9()
+            Issue.record("gateway did not start; output:\n\(gateway.output)")
+            throw GatewayDidNotStart()
+        }
+        return gateway
+    }
+
+    func status(_ scratch: Scratch) async throws -> JSONValue {
+        let (code, output) = try await WagateProcess.run(
+            ["status", "--json", "--socket", ".wagate/control.sock"], directory: scratch.path)
+        #expect(code == 0, "wagate status failed: \(output)")
+        let json = output.split(separator: "\n").drop { !$0.hasPrefix("{") }.joined(separator: "\n")
+        return try JSONValue.parse(json)
+    }
+
+    func stop(_ gateway: WagateProcess, signal sig: Int32) async {
+        gateway.signal(sig)
+        let code = await gateway.waitForExit(timeout: .seconds(60))
+        #expect(code == 0, "gateway did not exit cleanly after signal \(sig); output:\n\(gateway.output)")
+        if code == nil { gateway.kill9() }
+    }
+
+    @Test func exampleCharacterRunsShowsItsAccountAndStopsCleanly() async throws {
+        try await withTestDatabase(migrated: false) { db in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            try scratch.write("character.json", Self.exampleCharacter)
+            let env = ["DATABASE_URL": db.connectionString]
+
+            let gateway = try await startGateway(scratch, environment: env)
+            defer { gateway.kill9() }
+            #expect(gateway.output.contains("[WhatsApp] connector active"))
+
+            let first = try await status(scratch)
+            let agents = first["agents"]?.arrayValue ?? []
+            #expect(agents.first?["slug"]?.stringValue == "milady-whatsapp-test")
+            #expect(agents.first?["name"]?.stringValue == "Milady WhatsApp Test")
+            let account = try #require(first["accounts"]?.arrayValue?.first)
+            #expect(account["id"]?.stringValue == "milady-whatsapp-test/default")
+            #expect(account["state"]?.stringValue != nil)
+
+            // Human output, as a new user reads it.
+            let (code, table) = try await WagateProcess.run(["accounts", "--socket", ".wagate/control.sock"], directory: scratch.path)
+            #expect(code == 0)
+            #expect(table.contains("milady-whatsapp-test/default"))
+            #expect(table.contains("STATE"))
+            let (agentsCode, agentsTable) = try await WagateProcess.run(["agents", "--socket", ".wagate/control.sock"], directory: scratch.path)
+            #expect(agentsCode == 0 && agentsTable.contains("Milady WhatsApp Test"))
+
+            // The account by name and by slug, and an unknown one with a stable error kind.
+            let (getCode, get) = try await WagateProcess.run(
+                ["ctl", "accounts.get", #"{"account":"Milady WhatsApp Test/default"}"#, "--socket", ".wagate/control.sock"],
+                directory: scratch.path)
+            #expect(getCode == 0 && get.contains("milady-whatsapp-test/default"))
+            let (missingCode, missing) = try await WagateProcess.run(
+                ["ctl", "accounts.get", #"{"account":"nobody/default"}"#, "--socket", ".wagate/control.sock"], directory: scratch.path)
+            #expect(missingCode != 0 && missing.contains("gw.AccountNotFound"))
+
+            // The authDir was created and holds the account's data key, 0600.
+            let keyPath = scratch.file("auth/whatsapp-test/\(AccountKeys.keyFileName)")
+            let keyBefore = try String(contentsOfFile: keyPath, encoding: .utf8)
+            #expect((try FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? Int) == 0o600)
+
+            // A second gateway on the same state directory refuses to start: the socket is live.
+            let (secondCode, second) = try await WagateProcess.run(
+                ["start", "--character=character.json", "--state-dir", ".wagate"], environment: env, directory: scratch.path)
+            #expect(secondCode != 0)
+            #expect(second.contains(".wagate/control.sock"), "second start output:\n\(second)")
+
+            await stop(gateway, signal: SIGINT)
+            #expect(!FileManager.default.fileExists(atPath: scratch.file(".wagate/control.sock")))
+
+            // A second start finds the same state: same master key, same data key, no migration to apply.
+            let again = try await startGateway(scratch, environment: env)
+            defer { again.kill9() }
+            #expect(again.output.contains("migrations_applied=0"))
+            let second2 = try await status(scratch)
+            #expect(second2["master_key_id"] == first["master_key_id"])
+            #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == keyBefore)
+            await stop(again, signal: SIGTERM)
+
+            // Each transition was recorded in PostgreSQL.
+            let rows = try await db.pool.query(
+                "SELECT state, state_reason FROM accounts WHERE account_id = 'milady-whatsapp-test/default'")
+            #expect(rows.rowCount == 1)
+            #expect(try rows.string(row: 0, column: 0) == account["state"]?.stringValue)
+        }
+    }
+
+    @Test func embeddedPostgresStartsWithoutDatabaseURLAndKeepsItsState() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("character.json", Self.exampleCharacter)
+
+        let gateway = try await startGateway(scratch, environment: [:])
+        defer { gateway.kill9() }
+        let first = try await status(scratch)
+        #expect(first["database"]?.stringValue?.hasPrefix("embedded") == true)
+        #expect(first["accounts"]?.arrayValue?.first?["id"]?.stringValue == "milady-whatsapp-test/default")
+        await stop(gateway, signal: SIGINT)
+
+        let again = try await startGateway(scratch, environment: [:])
+        defer { again.kill9() }
+        #expect(again.output.contains("migrations_applied=0"), "the second start should find the migrated database:\n\(again.output)")
+        let second = try await status(scratch)
+        #expect(second["master_key_id"] == first["master_key_id"])
+        await stop(again, signal: SIGTERM)
+    }
+
+    @Test func keyRotationRewrapsDataKeysAndTheGatewayStartsWithTheNewKeyAlone() async throws {
+        try await withTestDatabase(migrated: false) { db in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            try scratch.write("character.json", Self.databaseKeyCharacter)
+            let env = ["DATABASE_URL": db.connectionString]
+
+            let gateway = try await startGateway(scratch, environment: env)
+            let before = try await status(scratch)
+            await stop(gateway, signal: SIGTERM)
+            let stored = try await db.pool.query("SELECT kek_id FROM account_data_keys WHERE account_id = 'echo-bot/main'")
+            #expect(try stored.string(row: 0, column: 0) == before["master_key_id"]?.stringValue)
+
+            let (code, output) = try await WagateProcess.run(["keys", "rotate", "--state-dir", ".wagate"], environment: env, directory: scratch.path)
+            #expect(code == 0, "rotate failed: \(output)")
+            #expect(output.contains("1 data key(s) re-wrapped"))
+            #expect(FileManager.default.fileExists(atPath: scratch.file(".wagate/master.key.previous")))
+
+            // Without the old key at all, the gateway still opens every account: the rows were re-wrapped.
+            try FileManager.default.removeItem(atPath: scratch.file(".wagate/master.key.previous"))
+            let again = try await startGateway(scratch, environment: env)
+            defer { again.kill9() }
+            let after = try await status(scratch)
+            #expect(after["master_key_id"] != before["master_key_id"])
+            let account = after["accounts"]?.arrayValue?.first
+            #expect(account?["reason"]?.stringValue?.contains("cannot open the stored session") == false)
+            await stop(again, signal: SIGTERM)
+            let rewrapped = try await db.pool.query("SELECT kek_id FROM account_data_keys WHERE account_id = 'echo-bot/main'")
+            #expect(try rewrapped.string(row: 0, column: 0) == after["master_key_id"]?.stringValue)
+        }
+    }
+
+    @Test func aProcessWithAnotherMasterKeyRefusesToStart() async throws {
+        try await withTestDatabase(migrated: false) { db in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            try scratch.write("character.json", Self.databaseKeyCharacter)
+            let gateway = try await startGateway(scratch, environment: ["DATABASE_URL": db.connectionString])
+            await stop(gateway, signal: SIGTERM)
+
+            let otherKey = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+            let (code, output) = try await WagateProcess.run(
+                ["start", "--character=character.json", "--state-dir", ".wagate"],
+                environment: ["DATABASE_URL": db.connectionString, "WAGATE_MASTER_KEY": otherKey], directory: scratch.path)
+            #expect(code != 0)
+            #expect(output.contains("cannot unwrap the data keys of 1 account(s) (echo-bot/main)"), "output:\n\(output)")
+            #expect(!output.contains(otherKey))
+        }
+    }
+
+    @Test func invalidConfigurationIsRefusedWithEveryError() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write(
+            "bad.json",
+            """
+            { "name": "Bad", "connectors": { "whatsapp": {
+                "dmPolicy": "open", "textChunkLimit": 0, "dmPolicyy": "pairing" } } }
+            """)
+        for command in [["check", "--character=bad.json"], ["start", "--character=bad.json", "--state-dir", ".wagate"]] {
+            let (code, output) = try await WagateProcess.run(command, directory: scratch.path)
+            #expect(code != 0)
+            #expect(output.contains(#"requires connectors.whatsapp.allowFrom to include "*""#), "\(command): \(output)")
+            #expect(output.contains("connectors.whatsapp.textChunkLimit"))
+            #expect(output.contains(#"did you mean "dmPolicy"?"#))
+        }
+        try scratch.write("character.json", Self.exampleCharacter)
+        let (code, output) = try await WagateProcess.run(["check", "--character=character.json"], directory: scratch.path)
+        #expect(code == 0, "\(output)")
+        #expect(output.contains("configuration is valid"))
+    }
+
+    @Test func migrateAppliesOnce() async throws {
+        try await withTestDatabase(migrated: false) { db in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            let env = ["DATABASE_URL": db.connectionString]
+            let (c1, o1) = try await WagateProcess.run(["migrate", "--state-dir", ".wagate"], environment: env, directory: scratch.path)
+            #expect(c1 == 0 && o1.contains("applied 001_init"), "\(o1)")
+            let (c2, o2) = try await WagateProcess.run(["migrate", "--state-dir", ".wagate"], environment: env, directory: scratch.path)
+            #expect(c2 == 0 && o2.contains("database is up to date"), "\(o2)")
+        }
+    }
+}
+
+struct GatewayDidNotStart: Error {}
