@@ -13,8 +13,7 @@ COPY Tests ./Tests
 COPY sql ./sql
 RUN swift build -c release --product wagate \
  && mkdir -p /out \
- && cp "$(swift build -c release --show-bin-path)/wagate" /out/ \
- && cp -R "$(swift build -c release --show-bin-path)"/*.resources /out/ 2>/dev/null || true
+ && cp "$(swift build -c release --show-bin-path)/wagate" /out/
 
 FROM debian:bookworm-slim
 RUN apt-get update -qq \

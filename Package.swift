@@ -35,12 +35,18 @@ let package = Package(
             dependencies: ["CSodium", "COpenSSL"],
             swiftSettings: swiftSettings),
         .target(
+            name: "WABinary",
+            swiftSettings: swiftSettings),
+        .target(
+            name: "WAWeb",
+            dependencies: ["WABinary", "WAGateCrypto"],
+            swiftSettings: swiftSettings),
+        .target(
             name: "WAGateStore",
             dependencies: [
                 "CLibPQ", "WAGateCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("sql")],
             swiftSettings: swiftSettings),
         .target(
             name: "WAGateCore",
@@ -79,6 +85,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAGateCryptoTests", dependencies: ["WAGateCrypto", "CSignalProtocol", "CQREncode"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WABinaryTests", dependencies: ["WABinary"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WAWebTests", dependencies: ["WAWeb", "WAGateCrypto", "WABinary"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAGateStoreTests", dependencies: ["WAGateStore", "WAGateTestSupport"],

@@ -56,6 +56,9 @@ final class ControlConnection: Sendable {
             if !violated { await self.waitForCallsToFinish() }
             self.outbox.finish()
             await self.outbox.waitForWriterExit()
+            // Close now rather than when the group ends: a handler that ignores cancellation must not keep the
+            // peer waiting (its late answer would be dropped anyway).
+            self.channel.close(promise: nil)
             group.cancelAll()
         }
     }

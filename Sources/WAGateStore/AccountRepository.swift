@@ -1,60 +1,86 @@
 import Foundation
 
-/// The `accounts` table: each account's definition and its last recorded state.
+/// Reads and writes `accounts`.
+///
+/// Definitions (agent, name, kind, config) come from configuration and are upserted at start; the state is
+/// written by the account as it runs, and an upsert leaves it alone.
+///
+/// ```swift
+/// let accounts = AccountRepository(pool: pool)
+/// try await accounts.upsert(
+///     accountID: "milady-whatsapp-test/default", agentID: "milady-whatsapp-test", name: "default",
+///     kind: .web, config: "{}")
+/// try await accounts.setState("milady-whatsapp-test/default", state: "connecting", reason: nil)
+/// ```
 public struct AccountRepository: Sendable {
-    /// One account row.
-    public struct Row: Sendable, Equatable {
-        public var accountID: String
-        public var agentID: String
-        public var name: String
-        public var kind: String
-        public var state: String
-        public var stateReason: String?
-        public var updatedAt: Date?
-    }
-
     private let pool: PGPool
+    private static let columns = "account_id, agent_id, name, kind, config, state, state_reason, updated_at"
 
-    /// Creates a repository over `pool`.
+    /// - Parameter pool: the gateway's connection pool.
     public init(pool: PGPool) { self.pool = pool }
 
-    /// Inserts or updates an account's definition, keeping its recorded state.
-    public func upsert(accountID: String, agentID: String, name: String, kind: String, config: String) async throws {
-        _ = try await pool.execute(
+    /// Inserts the account (state `stopped`), or updates its definition while keeping its state.
+    /// - Parameters:
+    ///   - accountID: `<agent slug>/<account name>`.
+    ///   - agentID: an existing agent.
+    ///   - name: the account's name within its agent.
+    ///   - kind: web or cloud.
+    ///   - config: JSON text (stored as `jsonb`).
+    /// - Throws: `StoreError`; `queryFailed` with SQLSTATE 23503 when the agent does not exist.
+    public func upsert(accountID: String, agentID: String, name: String, kind: AccountKind, config: String) async throws
+    {
+        try await pool.execute(
             """
-            INSERT INTO accounts (account_id, agent_id, name, kind, config, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, now())
-            ON CONFLICT (account_id) DO UPDATE SET agent_id = EXCLUDED.agent_id, name = EXCLUDED.name, kind = EXCLUDED.kind,
-                config = EXCLUDED.config, updated_at = now()
-            """, [.text(accountID), .text(agentID), .text(name), .text(kind), .text(config)])
+            INSERT INTO accounts (account_id, agent_id, name, kind, config, updated_at)
+            VALUES ($1, $2, $3, $4, $5, now())
+            ON CONFLICT (account_id) DO UPDATE
+                SET agent_id = excluded.agent_id, name = excluded.name, kind = excluded.kind,
+                    config = excluded.config, updated_at = excluded.updated_at
+            """, [.text(accountID), .text(agentID), .text(name), .text(kind.rawValue), .text(config)])
     }
 
-    /// Records an account's state and the reason for it.
-    public func setState(accountID: String, state: String, reason: String?) async throws {
-        _ = try await pool.execute(
+    /// Every account, or those of one agent, by id.
+    /// - Parameter agentID: only this agent's accounts, when given.
+    /// - Throws: `StoreError`.
+    public func list(agentID: String? = nil) async throws -> [AccountRecord] {
+        let result =
+            if let agentID {
+                try await pool.query(
+                    "SELECT \(Self.columns) FROM accounts WHERE agent_id = $1 ORDER BY account_id", [.text(agentID)])
+            } else {
+                try await pool.query("SELECT \(Self.columns) FROM accounts ORDER BY account_id")
+            }
+        return try (0..<result.rowCount).map { try Self.record(result, row: $0) }
+    }
+
+    /// The account with this id, or `nil`.
+    /// - Throws: `StoreError`.
+    public func get(_ accountID: String) async throws -> AccountRecord? {
+        let result = try await pool.query(
+            "SELECT \(Self.columns) FROM accounts WHERE account_id = $1", [.text(accountID)])
+        return result.isEmpty ? nil : try Self.record(result, row: 0)
+    }
+
+    /// Records the account's state and the reason for it.
+    /// - Returns: `false` when no such account exists.
+    /// - Throws: `StoreError`.
+    @discardableResult
+    public func setState(_ accountID: String, state: String, reason: String?) async throws -> Bool {
+        let updated = try await pool.execute(
             "UPDATE accounts SET state = $2, state_reason = $3, updated_at = now() WHERE account_id = $1",
             [.text(accountID), .text(state), .optional(reason)])
+        return updated == 1
     }
 
-    /// One account, if it exists.
-    public func get(accountID: String) async throws -> Row? {
-        try await rows("WHERE account_id = $1", [.text(accountID)]).first
-    }
-
-    /// Every account, sorted by id.
-    public func list() async throws -> [Row] {
-        try await rows("", [])
-    }
-
-    private func rows(_ whereClause: String, _ params: [PGValue]) async throws -> [Row] {
-        let r = try await pool.query(
-            "SELECT account_id, agent_id, name, kind, state, state_reason, updated_at FROM accounts \(whereClause) ORDER BY account_id",
-            params)
-        return try (0..<r.rowCount).map { i in
-            Row(
-                accountID: try r.string(row: i, column: 0) ?? "", agentID: try r.string(row: i, column: 1) ?? "",
-                name: try r.string(row: i, column: 2) ?? "", kind: try r.string(row: i, column: 3) ?? "",
-                state: try r.string(row: i, column: 4) ?? "", stateReason: try r.string(row: i, column: 5),
-                updatedAt: try r.date(row: i, column: 6))
-        }
+    private static func record(_ result: PGResult, row: Int) throws -> AccountRecord {
+        AccountRecord(
+            accountID: try result.string(row: row, column: "account_id") ?? "",
+            agentID: try result.string(row: row, column: "agent_id") ?? "",
+            name: try result.string(row: row, column: "name") ?? "",
+            kind: AccountKind(rawValue: try result.string(row: row, column: "kind") ?? ""),
+            config: try result.string(row: row, column: "config") ?? "null",
+            state: try result.string(row: row, column: "state") ?? "",
+            stateReason: try result.string(row: row, column: "state_reason"),
+            updatedAt: try result.date(row: row, column: "updated_at") ?? Date(timeIntervalSince1970: 0))
     }
 }

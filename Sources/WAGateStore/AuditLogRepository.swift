@@ -1,39 +1,67 @@
 import Foundation
 
-/// The `audit_log` table: who changed what through the control API.
+/// Appends to and reads `audit_log`.
+///
+/// ```swift
+/// let audit = AuditLogRepository(pool: pool)
+/// try await audit.append(actor: "uid:1000", method: "accounts.start", accountID: id, outcome: "ok")
+/// let last = try await audit.recent(limit: 20)
+/// ```
 public struct AuditLogRepository: Sendable {
-    /// One audit row.
-    public struct Entry: Sendable, Equatable {
-        public var at: Date?
-        public var actor: String
-        public var method: String
-        public var accountID: String?
-        public var outcome: String
-        public var details: String?
-    }
-
     private let pool: PGPool
 
-    /// Creates a repository over `pool`.
+    /// - Parameter pool: the gateway's connection pool.
     public init(pool: PGPool) { self.pool = pool }
 
-    /// Appends one entry. `details` is JSON text (never secrets).
-    public func append(actor: String, method: String, accountID: String?, outcome: String, details: String?) async throws {
-        _ = try await pool.execute(
-            "INSERT INTO audit_log (actor, method, account_id, outcome, details) VALUES ($1, $2, $3, $4, $5::jsonb)",
-            [.text(actor), .text(method), .optional(accountID), .text(outcome), .optional(details)])
+    /// Appends an entry stamped with the server's clock.
+    /// - Parameters:
+    ///   - actor: who did it, when known.
+    ///   - method: what was done.
+    ///   - accountID: the account concerned, if any.
+    ///   - outcome: how it ended.
+    ///   - details: JSON text, never secrets.
+    /// - Returns: the entry's id.
+    /// - Throws: `StoreError`.
+    @discardableResult
+    public func append(
+        actor: String?, method: String, accountID: String? = nil, outcome: String, details: String? = nil
+    ) async throws -> Int64 {
+        let result = try await pool.query(
+            """
+            INSERT INTO audit_log (actor, method, account_id, outcome, details) VALUES ($1, $2, $3, $4, $5)
+            RETURNING id
+            """, [.optional(actor), .text(method), .optional(accountID), .text(outcome), .optional(details)])
+        guard let id = try result.int(row: 0, column: 0) else {
+            throw StoreError(.decodeFailed, "INSERT INTO audit_log returned no id")
+        }
+        return id
     }
 
-    /// The most recent entries, newest first.
-    public func recent(limit: Int = 50) async throws -> [Entry] {
-        let r = try await pool.query(
-            "SELECT at, actor, method, account_id, outcome, details::text FROM audit_log ORDER BY id DESC LIMIT $1",
-            [.int(Int64(limit))])
-        return try (0..<r.rowCount).map { i in
-            Entry(
-                at: try r.date(row: i, column: 0), actor: try r.string(row: i, column: 1) ?? "",
-                method: try r.string(row: i, column: 2) ?? "", accountID: try r.string(row: i, column: 3),
-                outcome: try r.string(row: i, column: 4) ?? "", details: try r.string(row: i, column: 5))
+    /// The newest entries first.
+    /// - Parameters:
+    ///   - limit: at most this many (1…10 000).
+    ///   - accountID: only this account's entries, when given.
+    /// - Throws: `StoreError`.
+    public func recent(limit: Int = 100, accountID: String? = nil) async throws -> [AuditLogEntry] {
+        let limit = Int64(min(max(limit, 1), 10_000))
+        let columns = "id, at, actor, method, account_id, outcome, details"
+        let result =
+            if let accountID {
+                try await pool.query(
+                    "SELECT \(columns) FROM audit_log WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
+                    [.text(accountID), .int(limit)])
+            } else {
+                try await pool.query("SELECT \(columns) FROM audit_log ORDER BY id DESC LIMIT $1", [.int(limit)])
+            }
+        return try (0..<result.rowCount).map { row in
+            AuditLogEntry(
+                id: try result.int(row: row, column: "id") ?? 0,
+                at: try result.date(row: row, column: "at") ?? Date(timeIntervalSince1970: 0),
+                actor: try result.string(row: row, column: "actor"),
+                method: try result.string(row: row, column: "method") ?? "",
+                accountID: try result.string(row: row, column: "account_id"),
+                outcome: try result.string(row: row, column: "outcome") ?? "",
+                details: try result.string(row: row, column: "details"))
         }
     }
 }

@@ -39,7 +39,8 @@ struct ChildProcess {
         let output: FileHandle
         if let logFile {
             if !FileManager.default.fileExists(atPath: logFile.path) {
-                _ = FileManager.default.createFile(atPath: logFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                _ = FileManager.default.createFile(
+                    atPath: logFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
             }
             do {
                 output = try FileHandle(forWritingTo: logFile)

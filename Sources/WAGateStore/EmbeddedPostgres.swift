@@ -2,9 +2,9 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// The gateway's private PostgreSQL cluster, used when `DATABASE_URL` is not set.
@@ -39,6 +39,10 @@ public actor EmbeddedPostgres {
     private let directory: URL
     private let logger: Logger
     private var cluster: Cluster?
+    /// Whether `start()` found the server already running (a live gateway's, or one left by a crash)
+    /// instead of starting it. Short-lived commands (`wagate migrate`, `wagate keys rotate`) leave such a
+    /// server running: it may belong to a gateway that is serving right now.
+    public private(set) var adoptedRunningServer = false
     private var startTask: Task<String, any Error>?
 
     /// Where a started cluster lives and how to run its commands.
@@ -118,6 +122,7 @@ public actor EmbeddedPostgres {
         if let running = try await runningServer(cluster) {
             cluster.socketDirectory = running.socketDirectory
             cluster.port = running.port
+            adoptedRunningServer = true
             logger.notice(
                 "reusing embedded PostgreSQL left running",
                 metadata: ["postgres.directory": "\(cluster.root.path)", "postgres.pid": "\(running.pid)"])
@@ -146,7 +151,8 @@ public actor EmbeddedPostgres {
             try makeDirectory(requested, mode: 0o700)
             root = requested.resolvingSymlinksInPath()
         } else {
-            let user = ProcessInfo.processInfo.environment["WAGATE_PG_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "wagate"
+            let user =
+                ProcessInfo.processInfo.environment["WAGATE_PG_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "wagate"
             owner = try await ensureSystemUser(user)
             runAs = user
             root = try await clusterRoot(for: requested, user: user, owner: owner)
@@ -204,7 +210,8 @@ public actor EmbeddedPostgres {
             ])
         guard try await canTraverse(user: user, directory: Self.relocationBase) else {
             throw StoreError(
-                .embeddedPostgres, "the PostgreSQL user \(user) cannot reach \(relocated.path) either; check the "
+                .embeddedPostgres,
+                "the PostgreSQL user \(user) cannot reach \(relocated.path) either; check the "
                     + "permissions of \(Self.relocationBase.path) and its parents")
         }
         return relocated
@@ -281,7 +288,8 @@ public actor EmbeddedPostgres {
 
     private func ensureSystemUser(_ user: String) async throws -> (uid: uid_t, gid: gid_t) {
         if let entry = getpwnam(user) { return (entry.pointee.pw_uid, entry.pointee.pw_gid) }
-        logger.notice("creating system user to run PostgreSQL (initdb refuses root)", metadata: ["postgres.user": "\(user)"])
+        logger.notice(
+            "creating system user to run PostgreSQL (initdb refuses root)", metadata: ["postgres.user": "\(user)"])
         let useradd = try Self.findExecutable("useradd", in: ["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
         let result = try await ChildProcess(
             executable: useradd, arguments: ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user]
@@ -316,7 +324,8 @@ public actor EmbeddedPostgres {
             try? fileManager.moveItem(at: data, to: aside)
             logger.warning("moved an incomplete data directory aside", metadata: ["path": "\(aside.path)"])
         }
-        logger.info("initialising embedded PostgreSQL cluster", metadata: ["postgres.directory": "\(cluster.root.path)"])
+        logger.info(
+            "initialising embedded PostgreSQL cluster", metadata: ["postgres.directory": "\(cluster.root.path)"])
         let log = cluster.root.appendingPathComponent("initdb.log")
         let initdb = command(
             cluster, "initdb",
@@ -348,7 +357,10 @@ public actor EmbeddedPostgres {
             .map { "-c " + Self.shellQuote($0) }.joined(separator: " ")
         var pgctl = command(
             cluster, "pg_ctl",
-            ["start", "-D", cluster.dataDirectory.path, "-l", cluster.serverLog.path, "-w", "-t", "120", "-o", options],
+            [
+                "start", "-D", cluster.dataDirectory.path, "-l", cluster.serverLog.path, "-w", "-t", "120", "-o",
+                options,
+            ],
             log: cluster.commandLog)
         pgctl.closesInheritedDescriptors = true
         logger.info("starting embedded PostgreSQL", metadata: ["postgres.directory": "\(cluster.root.path)"])
@@ -383,7 +395,8 @@ public actor EmbeddedPostgres {
         guard let user = cluster.runAs,
             let runuser = try? Self.findExecutable("runuser", in: ["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
         else {
-            return ChildProcess(executable: executable, arguments: arguments, logFile: log, currentDirectory: cluster.root)
+            return ChildProcess(
+                executable: executable, arguments: arguments, logFile: log, currentDirectory: cluster.root)
         }
         return ChildProcess(
             executable: runuser, arguments: ["-u", user, "--", executable.path] + arguments, logFile: log,
@@ -433,7 +446,8 @@ public actor EmbeddedPostgres {
     }
 
     private static func searchPath() -> [String] {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(
+            String.init)
     }
 
     static func findExecutable(_ name: String, in directories: [String]) throws -> URL {

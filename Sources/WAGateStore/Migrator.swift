@@ -24,7 +24,9 @@ public struct Migrator: Sendable {
     ///   - pool: where to apply the migrations.
     ///   - migrations: the migrations to apply; the ones compiled from `sql/` by default.
     ///   - logger: receives one line per applied migration.
-    public init(pool: PGPool, migrations: [Migration] = Migration.bundled, logger: Logger = Logger(label: "wagate.store")) {
+    public init(
+        pool: PGPool, migrations: [Migration] = Migration.bundled, logger: Logger = Logger(label: "wagate.store")
+    ) {
         self.pool = pool
         self.migrations = migrations
         self.logger = logger

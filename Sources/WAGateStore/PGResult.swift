@@ -130,7 +130,8 @@ public struct PGResult: Sendable {
 
     private func index(of column: String) throws -> Int {
         guard let index = columnIndex[column] else {
-            throw StoreError(.decodeFailed, "no column \"\(column)\" in result (columns: \(columns.joined(separator: ", ")))")
+            throw StoreError(
+                .decodeFailed, "no column \"\(column)\" in result (columns: \(columns.joined(separator: ", ")))")
         }
         return index
     }

@@ -13,6 +13,7 @@ import Foundation
 /// }
 /// ```
 ///
+/// The thread runs until `stop()`, and keeps the executor alive until then: stop every executor you create.
 /// `stop()` lets the thread finish the jobs already queued and exit. Jobs enqueued after the thread has
 /// exited still run, one at a time, on a private serial dispatch queue, so a late call on a stopped actor
 /// completes instead of hanging forever.

@@ -29,8 +29,13 @@ struct Database {
         }
     }
 
-    func close() async {
+    /// Closes the pool and stops the embedded cluster.
+    /// - Parameter keepAdoptedServer: leave the cluster running when this process found it already
+    ///   running (a serving gateway's); short-lived commands pass `true`.
+    func close(keepAdoptedServer: Bool = false) async {
         await pool.close()
-        await embedded?.stop()
+        guard let embedded else { return }
+        if keepAdoptedServer, await embedded.adoptedRunningServer { return }
+        await embedded.stop()
     }
 }

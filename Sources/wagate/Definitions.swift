@@ -10,7 +10,7 @@ enum Definitions {
             for account in agent.whatsapp?.accounts ?? [] {
                 try await accounts.upsert(
                     accountID: AccountID(agent: agent.slug, account: account.id).description, agentID: agent.slug,
-                    name: account.name ?? account.id, kind: account.kind.rawValue, config: account.redacted().jsonString())
+                    name: account.name ?? account.id, kind: AccountKind(rawValue: account.kind.rawValue), config: account.redacted().jsonString())
             }
         }
     }

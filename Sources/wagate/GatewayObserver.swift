@@ -11,7 +11,7 @@ struct GatewayObserver: AccountObserver {
 
     func accountDidChange(_ status: AccountStatus) async {
         do {
-            try await accounts.setState(accountID: status.id.description, state: status.state.rawValue, reason: status.reason)
+            _ = try await accounts.setState(status.id.description, state: status.state.rawValue, reason: status.reason)
         } catch {
             // The state is still published and kept in memory; the next transition writes again.
             logger.error("cannot record the account's state", metadata: ["account": "\(status.id)", "error": "\(error)"])

@@ -31,10 +31,10 @@ struct KeysCommand: AsyncParsableCommand {
                 report = try await KeyRotation(source: source, repository: DataKeyRepository(pool: database.pool), logger: logger)
                     .rotate(newKeyFile: newKeyFile)
             } catch {
-                await database.close()
+                await database.close(keepAdoptedServer: true)
                 throw error
             }
-            await database.close()
+            await database.close(keepAdoptedServer: true)
             print("master key rotated: \(report.oldKEK) -> \(report.newKEK); \(report.rewrapped) data key(s) re-wrapped")
             if let instructions = report.instructions { print(instructions) }
         }

@@ -20,9 +20,9 @@ struct MigrateCommand: AsyncParsableCommand {
             let applied = try await Migrator(pool: database.pool, logger: logger).migrate()
             print(applied.isEmpty ? "database is up to date" : applied.map { "applied \($0.fileStem)" }.joined(separator: "\n"))
         } catch {
-            await database.close()
+            await database.close(keepAdoptedServer: true)
             throw error
         }
-        await database.close()
+        await database.close(keepAdoptedServer: true)
     }
 }

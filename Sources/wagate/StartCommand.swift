@@ -37,10 +37,18 @@ struct StartCommand: AsyncParsableCommand {
         let keySource = MasterKeySource(stateDirectory: stateDirectory, environment: environment)
         let ring = try keySource.load(createIfMissing: true, logger: logger)
 
+        let socketPath = socket ?? (stateDirectory as NSString).appendingPathComponent("control.sock")
+        // Checked before the database is opened: a second gateway on the same state directory would
+        // otherwise adopt, and on its way out stop, the embedded PostgreSQL the first one is using.
+        if (try? await ControlClient.withConnection(socketPath: socketPath, { _ in true })) == true {
+            throw StateDirectoryError(
+                message: "another gateway is running on \(socketPath); stop it first, or use another --state-dir or --socket")
+        }
         let database = try await Database.open(stateDirectory: stateDirectory, environment: environment, logger: logger)
         do {
             try await runGateway(
-                configuration: configuration, database: database, ring: ring, stateDirectory: stateDirectory, logger: logger)
+                configuration: configuration, database: database, ring: ring, stateDirectory: stateDirectory,
+                socketPath: socketPath, logger: logger)
         } catch {
             await database.close()
             throw error
@@ -50,7 +58,8 @@ struct StartCommand: AsyncParsableCommand {
     }
 
     private func runGateway(
-        configuration: GatewayConfiguration, database: Database, ring: KeyRing, stateDirectory: String, logger: Logger
+        configuration: GatewayConfiguration, database: Database, ring: KeyRing, stateDirectory: String, socketPath: String,
+        logger: Logger
     ) async throws {
         let pool = database.pool
         let applied = try await Migrator(pool: pool, logger: logger).migrate()
@@ -74,7 +83,6 @@ struct StartCommand: AsyncParsableCommand {
             observer: GatewayObserver(accounts: accountsRepository, events: events, logger: logger),
             logger: logger)
 
-        let socketPath = socket ?? (stateDirectory as NSString).appendingPathComponent("control.sock")
         let gatewayInfo = GatewayInfo(
             version: GatewayVersion.string, startedAt: Date(), database: database.location, stateDirectory: stateDirectory,
             masterKeyID: ring.current.id)

@@ -141,6 +141,16 @@ import Glibc
         let first = try await status(scratch)
         #expect(first["database"]?.stringValue?.hasPrefix("embedded") == true)
         #expect(first["accounts"]?.arrayValue?.first?["id"]?.stringValue == "milady-whatsapp-test/default")
+        // A short-lived command on the same state directory uses the running cluster and leaves it running.
+        let (migrateCode, migrate) = try await WagateProcess.run(["migrate", "--state-dir", ".wagate"], directory: scratch.path)
+        #expect(migrateCode == 0 && migrate.contains("database is up to date"), "\(migrate)")
+        _ = try await status(scratch)
+        // A second gateway on the same state directory is refused before it touches that cluster.
+        let (refusedCode, refused) = try await WagateProcess.run(
+            ["start", "--character=character.json", "--state-dir", ".wagate"], directory: scratch.path)
+        #expect(refusedCode != 0 && refused.contains("another gateway is running"), "\(refused)")
+        let stillServing = try await status(scratch)
+        #expect(stillServing["master_key_id"] == first["master_key_id"])
         await stop(gateway, signal: SIGINT)
 
         let again = try await startGateway(scratch, environment: [:])

@@ -103,5 +103,22 @@ struct Scratch {
         try text.write(toFile: file(name), atomically: true, encoding: .utf8)
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    /// Removes the directory, and an embedded cluster the gateway left in it: its server is shut down
+    /// (SIGQUIT, PostgreSQL's immediate shutdown) and a cluster relocated under /var/lib/wagate (as root)
+    /// is deleted too, so test runs leave nothing behind.
+    func remove() {
+        let link = file(".wagate/postgres")
+        var cluster = link
+        if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: link) {
+            cluster = URL(fileURLWithPath: destination, relativeTo: URL(fileURLWithPath: file(".wagate"))).standardizedFileURL.path
+        }
+        if let pidText = try? String(contentsOfFile: cluster + "/data/postmaster.pid", encoding: .utf8),
+            let pid = pidText.split(separator: "\n").first.flatMap({ Int32($0) })
+        {
+            kill(pid, SIGQUIT)
+            for _ in 0..<100 where kill(pid, 0) == 0 { usleep(50_000) }
+        }
+        if cluster != link { try? FileManager.default.removeItem(atPath: cluster) }
+        try? FileManager.default.removeItem(atPath: path)
+    }
 }

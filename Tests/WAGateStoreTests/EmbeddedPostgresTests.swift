@@ -4,7 +4,7 @@ import Testing
 @testable import WAGateStore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Runs as root (CI: the cluster then belongs to the `wagate` user) and as a normal user.
@@ -101,7 +101,9 @@ private func removeClusters(under base: URL) async {
             let arguments = ["stop", "-D", data.path, "-m", "immediate", "-w"]
             let command =
                 geteuid() == 0
-                ? ChildProcess(executable: URL(fileURLWithPath: "/usr/sbin/runuser"), arguments: ["-u", "wagate", "--", pgctl] + arguments)
+                ? ChildProcess(
+                    executable: URL(fileURLWithPath: "/usr/sbin/runuser"),
+                    arguments: ["-u", "wagate", "--", pgctl] + arguments)
                 : ChildProcess(executable: URL(fileURLWithPath: pgctl), arguments: arguments)
             _ = try? await command.run()
         }

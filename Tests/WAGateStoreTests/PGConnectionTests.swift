@@ -50,8 +50,10 @@ import WAGateTestSupport
             let at = Date(timeIntervalSince1970: -86_400 * 365.25 * 100 + 0.5)  // before 1970, half a second
             let inserted = try await db.pool.execute(
                 "insert into t values ($1, $2, $3, $4, $5, $6, $7)",
-                [.int(1), .bool(true), .bytes([0x00, 0x5C, 0x78, 0x00]), .double(2.5), .timestamp(at),
-                 .text(#"{"a": [1, 2]}"#), .int(7)])
+                [
+                    .int(1), .bool(true), .bytes([0x00, 0x5C, 0x78, 0x00]), .double(2.5), .timestamp(at),
+                    .text(#"{"a": [1, 2]}"#), .int(7),
+                ])
             #expect(inserted == 1)
             let result = try await db.pool.query("select * from t")
             #expect(result.columns == ["id", "flag", "payload", "score", "at", "doc", "small"])
@@ -155,8 +157,10 @@ import WAGateTestSupport
             let options = try TestDatabase.parseConnectionString(db.connectionString)
             let host = try #require(options.first { $0.key == "host" }?.value)
             let user = options.first { $0.key == "user" }?.value ?? NSUserName()
-            let multiHost = "host=/nonexistent-wagate-dir,\(host) dbname=\(db.name) user=\(user) target_session_attrs=read-write"
-            let uri = "postgresql:///\(db.name)?host=\(host.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? host)&user=\(user)"
+            let multiHost =
+                "host=/nonexistent-wagate-dir,\(host) dbname=\(db.name) user=\(user) target_session_attrs=read-write"
+            let uri =
+                "postgresql:///\(db.name)?host=\(host.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? host)&user=\(user)"
             for connectionString in [db.connectionString, multiHost, uri] {
                 let connection = try await PGConnection.connect(connectionString)
                 #expect(try await connection.query("select current_database()").string(row: 0, column: 0) == db.name)

@@ -136,7 +136,8 @@ import WAGateTestSupport
 
     @Test func failsFastWithABadConnectionString() async throws {
         let error = await #expect(throws: StoreError.self) {
-            try await PGPool.connect("host=/nonexistent-wagate-dir dbname=x", configuration: PGPool.Configuration(size: 2))
+            try await PGPool.connect(
+                "host=/nonexistent-wagate-dir dbname=x", configuration: PGPool.Configuration(size: 2))
         }
         #expect(error?.code == .connectionFailed)
     }

@@ -66,7 +66,8 @@ public struct TestDatabase: Sendable {
     func drop(logger: Logger) async {
         await pool.close()
         do {
-            let admin = try await PGConnection.connect(try Self.serverConnectionString(), name: "test-db-admin", logger: logger)
+            let admin = try await PGConnection.connect(
+                try Self.serverConnectionString(), name: "test-db-admin", logger: logger)
             do {
                 try await admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
             } catch {
