@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(
             name: "CSignalProtocol", pkgConfig: "libsignal-protocol-c",
             providers: [.apt(["libsignal-protocol-c-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
 
         // MARK: Libraries, in the one direction of dependencies
@@ -36,6 +37,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "WABinary",
+            dependencies: ["CZlib"],
             swiftSettings: swiftSettings),
         .target(
             name: "WAWeb",

@@ -247,3 +247,50 @@ import Glibc
 }
 
 struct GatewayDidNotStart: Error {}
+
+/// The control socket's two gates, tried with a real second user: filesystem permissions, then the
+/// peer uid read with SO_PEERCRED. Switching users needs root, which CI has.
+@Suite(.serialized) struct ControlSocketAccessEndToEndTests {
+    @Test(.enabled(if: geteuid() == 0, "switching to another user needs root"))
+    func anotherUserIsRefusedByPermissionsAndThenByPeerUID() async throws {
+        try await withTestDatabase(migrated: false) { db in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            try scratch.write("character.json", GatewayEndToEndTests.databaseKeyCharacter)
+            let gateway = try WagateProcess(
+                ["start", "--character=character.json", "--state-dir", ".wagate"], environment: ["DATABASE_URL": db.connectionString],
+                directory: scratch.path)
+            defer { gateway.kill9() }
+            guard await gateway.waitForOutput("control socket listening") else {
+                Issue.record("gateway did not start:\n\(gateway.output)")
+                return
+            }
+            let socket = scratch.file(".wagate/control.sock")
+            func asNobody() async throws -> (Int32, String) {
+                try await WagateProcess.run(
+                    ["/usr/sbin/runuser", "-u", "nobody", "--", WagateProcess.binary, "status", "--socket", socket],
+                    directory: scratch.path, executable: "/usr/sbin/runuser")
+            }
+            // Gate 1: the state directory is 0750 and the socket 0660, so another user cannot connect.
+            let (deniedCode, denied) = try await asNobody()
+            #expect(deniedCode != 0)
+            #expect(denied.lowercased().contains("permission denied"), "\(denied)")
+
+            // Gate 2: with the filesystem opened up, the server still reads the peer's uid and closes
+            // the connection without a word.
+            chmod(scratch.file(".wagate"), 0o755)
+            chmod(socket, 0o666)
+            let (refusedCode, refused) = try await asNobody()
+            #expect(refusedCode != 0, "\(refused)")
+            #expect(!refused.contains("master key"), "nobody must not see any status")
+            #expect(await gateway.waitForOutput("control connection refused: uid not allowed"))
+            #expect(gateway.output.contains("peer.uid=65534"))
+
+            // The owner still gets answers.
+            let (okCode, ok) = try await WagateProcess.run(["status", "--socket", socket], directory: scratch.path)
+            #expect(okCode == 0, "\(ok)")
+            gateway.signal(SIGTERM)
+            #expect(await gateway.waitForExit() == 0)
+        }
+    }
+}

@@ -20,13 +20,13 @@ final class WagateProcess: @unchecked Sendable {
         return root.appendingPathComponent(".build/debug/wagate").path
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:], directory: String) throws {
+    init(_ arguments: [String], environment: [String: String] = [:], directory: String, executable: String? = nil) throws {
         self.arguments = arguments
         outputPath = (directory as NSString).appendingPathComponent("wagate-\(UUID().uuidString.prefix(8)).log")
         FileManager.default.createFile(atPath: outputPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: executable ?? Self.binary)
+        process.arguments = executable == nil ? arguments : Array(arguments.dropFirst())
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["WAGATE_MASTER_KEY"] = nil
@@ -72,10 +72,11 @@ final class WagateProcess: @unchecked Sendable {
     }
 
     /// Runs a short-lived command (client commands, check, migrate) to completion.
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: String, timeout: Duration = .seconds(120))
-        async throws -> (status: Int32, output: String)
-    {
-        let p = try WagateProcess(arguments, environment: environment, directory: directory)
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], directory: String, executable: String? = nil,
+        timeout: Duration = .seconds(120)
+    ) async throws -> (status: Int32, output: String) {
+        let p = try WagateProcess(arguments, environment: environment, directory: directory, executable: executable)
         guard let status = await p.waitForExit(timeout: timeout) else {
             p.kill9()
             Issue.record("wagate \(arguments.joined(separator: " ")) did not finish in time; output:\n\(p.output)")
