@@ -106,7 +106,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAGateControlTests",
-            dependencies: ["WAGateControl", "WAGateTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "WAGateControl", "WAGateCore", "WAGateTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests", dependencies: ["WAGateTestSupport", "WAGateCore"],

@@ -4,6 +4,7 @@
 WAGATE_APT_PACKAGES=(
   pkg-config zlib1g-dev libpq-dev libsodium-dev libssl-dev libsignal-protocol-c-dev libqrencode-dev
   postgresql postgresql-client util-linux passwd
+  python3 python3-venv python3-dev gcc
 )
 
 log() { printf '[wagate] %s\n' "$*" >&2; }

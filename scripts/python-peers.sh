@@ -9,12 +9,16 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 # The peers, pinned. Add a line here to add a peer: the next run installs it.
-#   dissononce + consonance: a Noise_XX responder with WhatsApp's variant (tests in Tests/WAWebTests/Interop).
-#   cryptography: X25519, AES-GCM and Ed25519 for the same scripts (and a dependency of dissononce).
+#   dissononce + consonance: a Noise_XX responder with WhatsApp's variant (Tests/WAWebTests/Interop).
+#   cryptography: X25519 and AES-GCM (a dependency of dissononce, used directly too).
+#   python-axolotl-curve25519: libsignal's curve25519/XEdDSA C code (a consonance dependency, built from
+#     source: needs gcc and python3-dev, see scripts/lib.sh); protobuf: Google's runtime for the messages.
 WAGATE_PYTHON_REQUIREMENTS=(
   dissononce==0.34.3
   consonance==0.1.5
   cryptography==50.0.2
+  python-axolotl-curve25519==0.4.1.post2
+  protobuf==7.36.2
 )
 
 venv=.venv

@@ -16,5 +16,9 @@ swift build --build-tests
 WAGATE_BIN="$(swift build --show-bin-path)/wagate"
 export WAGATE_BIN
 
+log "preparing the Python interop peers (.venv)"
+WAGATE_PYTHON="$(scripts/python-peers.sh)"
+export WAGATE_PYTHON
+
 log "running the test suite"
 exec scripts/with-postgres.sh swift test --skip-build "$@"

@@ -102,12 +102,8 @@ extension BinaryEncoder {
             guard !node.tag.isEmpty else {
                 throw BinaryEncodingError(code: .emptyTag, detail: "a node needs a tag")
             }
-            let attributeCount = node.attributes.count
-            guard attributeCount <= (Int(UInt16.max) - 2) / 2 else {
-                throw BinaryEncodingError(code: .tooManyItems, detail: "\(attributeCount) attributes on <\(node.tag)>")
-            }
-            // N = 1 (tag) + 2 per attribute + 1 if there is content (§3.3).
-            try writeListHeader(1 + 2 * attributeCount + (node.content == nil ? 0 : 1))
+            // N = 1 (tag) + 2 per attribute + 1 if there is content (§3.3); LIST_16 caps it at 65535.
+            try writeListHeader(1 + 2 * node.attributes.count + (node.content == nil ? 0 : 1))
             try writeString(node.tag)
             for (key, value) in node.attributes {
                 try writeString(key)
@@ -149,6 +145,14 @@ extension BinaryEncoder {
 
         /// BINARY_8 below 256, BINARY_20 below 2^20, else BINARY_32 (§3.3, smallest that fits).
         mutating func writeBinaryHeader(_ count: Int) throws(BinaryEncodingError) {
+            guard UInt64(count) <= UInt64(UInt32.max) else {
+                throw BinaryEncodingError(code: .tooLong, detail: "\(count) bytes (BINARY_32 holds 2^32 - 1)")
+            }
+            appendBinaryHeader(count)
+        }
+
+        /// The header of ``writeBinaryHeader(_:)`` for a count already checked to fit.
+        mutating func appendBinaryHeader(_ count: Int) {
             if count < 256 {
                 bytes.append(WireTag.binary8)
                 bytes.append(UInt8(count))
@@ -157,20 +161,29 @@ extension BinaryEncoder {
                 bytes.append(UInt8(truncatingIfNeeded: count >> 16))
                 bytes.append(UInt8(truncatingIfNeeded: count >> 8))
                 bytes.append(UInt8(truncatingIfNeeded: count))
-            } else if UInt64(count) <= UInt64(UInt32.max) {
+            } else {
                 bytes.append(WireTag.binary32)
                 bytes.append(UInt8(truncatingIfNeeded: count >> 24))
                 bytes.append(UInt8(truncatingIfNeeded: count >> 16))
                 bytes.append(UInt8(truncatingIfNeeded: count >> 8))
                 bytes.append(UInt8(truncatingIfNeeded: count))
-            } else {
-                throw BinaryEncodingError(code: .tooLong, detail: "\(count) bytes (BINARY_32 holds 2^32 - 1)")
             }
         }
 
         /// Writes a string in the first form that applies (§3.4).
         mutating func writeString(_ string: String) throws(BinaryEncodingError) {
-            if let code = Tokens.code(for: string) {
+            let count = string.utf8.count
+            // Checked here because the UTF-8 closure below cannot throw a typed error.
+            guard UInt64(count) <= UInt64(UInt32.max) else {
+                throw BinaryEncodingError(code: .tooLong, detail: "a string of \(count) bytes (BINARY_32 holds 2^32 - 1)")
+            }
+            var string = string
+            // `withUTF8` on a native string hands out its storage without copying.
+            string.withUTF8 { writeString(utf8: $0) }
+        }
+
+        mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
+            if let code = Tokens.index.code(for: utf8) {
                 if code < 256 {
                     bytes.append(UInt8(code))
                 } else {
@@ -179,15 +192,9 @@ extension BinaryEncoder {
                 }
                 return
             }
-            let count = string.utf8.count
-            if count >= 1, count <= WireTag.packedMax {
-                var string = string
-                // `withUTF8` on a native string hands out its storage without copying.
-                let packed = string.withUTF8 { writePackedIfPossible($0) }
-                if packed { return }
-            }
-            try writeBinaryHeader(count)
-            bytes.append(contentsOf: string.utf8)
+            if utf8.count >= 1, utf8.count <= WireTag.packedMax, writePackedIfPossible(utf8) { return }
+            appendBinaryHeader(utf8.count)
+            bytes.append(contentsOf: utf8)
         }
 
         /// Writes `utf8` as NIBBLE_8 or HEX_8 if every character qualifies; returns whether it did.

@@ -111,6 +111,18 @@ extension Node.Attributes {
     /// of quadratic work.
     static func uniquing(_ pairs: [Element]) -> Self {
         if pairs.count <= 16 {
+            // Repeated keys never happen in practice: check, and keep the array as is when none repeat.
+            var repeated = false
+            var later = 1
+            while later < pairs.count, !repeated {
+                var earlier = 0
+                while earlier < later, !repeated {
+                    repeated = pairs[earlier].key == pairs[later].key
+                    earlier += 1
+                }
+                later += 1
+            }
+            guard repeated else { return Self(uniqueStorage: pairs) }
             var result = Self()
             for (key, value) in pairs { result[key] = value }
             return result

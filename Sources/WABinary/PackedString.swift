@@ -30,6 +30,12 @@ enum PackedString {
         }
     }
 
+    /// The character of a nibble code already checked to be 0–11 (anything above 11 gives '.').
+    @inline(__always)
+    static func validNibbleCharacter(_ code: UInt8) -> UInt8 {
+        code < 10 ? UInt8(ascii: "0") &+ code : (code == 10 ? UInt8(ascii: "-") : UInt8(ascii: "."))
+    }
+
     /// The character of a hex code (every code 0–15 is a character).
     @inline(__always)
     static func hexCharacter(_ code: UInt8) -> UInt8 {

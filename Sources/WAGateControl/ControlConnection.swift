@@ -3,14 +3,6 @@ import NIOCore
 import Synchronization
 import WAGateCore
 
-/// What every connection shares from its server.
-struct ControlServerContext: Sendable {
-    var configuration: ControlServerConfiguration
-    var methods: ControlMethods
-    var eventBus: EventBus
-    var audit: ControlAuditHandler?
-}
-
 /// One accepted, authorised control connection: reads requests, runs them concurrently (up to the in-flight
 /// limit), and writes responses and event notifications through its ``ControlOutbox``.
 ///
@@ -45,7 +37,7 @@ final class ControlConnection: Sendable {
         inbound: NIOAsyncChannelInboundStream<ControlInboundFrame>, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async throws {
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await self.outbox.runWriter(outbound) }
+            group.addTask { try await self.runWriter(outbound) }
             group.addTask { await self.runHousekeeping() }
 
             let violated = await self.readRequests(inbound, group: &group)
@@ -97,29 +89,31 @@ final class ControlConnection: Sendable {
                         metadata: ["control.max_line_bytes": "\(server.configuration.maxLineBytes)"])
                     let error = ControlError.invalidRequest(
                         "line longer than \(server.configuration.maxLineBytes) bytes", kind: "gw.LineTooLong")
-                    outbox.enqueue(ControlWire.errorResponse(id: .null, error: error), kind: .response)
+                    outbox.enqueue(ControlWire.errorResponse(id: .null, error: error), kind: .control)
                     return true
 
                 case .line(let line):
                     touch()
+                    // Every line that gets an answer holds a slot until that answer is written. At the limit we
+                    // wait here instead of pulling more lines, so NIOAsyncChannel's back-pressure stops reading
+                    // from the socket: the client sees back-pressure, not errors, and unread answers cannot
+                    // pile up in memory.
+                    await acquireCallSlot()
+                    if state.withLock({ $0.stopping }) { return false }
                     switch ControlWire.parse(line) {
                     case .invalid(let error, let id):
                         respond(ControlWire.errorResponse(id: id, error: error))
                     case .notification(let method):
                         // JSON-RPC notifications (no id) are not executed: every gateway method has an effect or
                         // a result the caller needs to see.
+                        releaseCallSlots(1)
                         logger.debug("ignored JSON-RPC notification", metadata: ["control.method": "\(method)"])
                     case .request(let request):
                         if state.withLock({ $0.shuttingDown }) {
                             respond(ControlWire.errorResponse(id: request.id, error: .shuttingDown))
-                            continue
+                        } else {
+                            group.addTask { await self.handle(request) }
                         }
-                        // At the in-flight limit we wait here instead of pulling more lines, so NIOAsyncChannel's
-                        // back-pressure stops reading from the socket (the client sees TCP-like back-pressure,
-                        // not errors).
-                        await acquireCallSlot()
-                        if Task.isCancelled { return false }
-                        group.addTask { await self.handle(request) }
                     }
                 }
             }
@@ -140,9 +134,9 @@ final class ControlConnection: Sendable {
         case pump(EventSubscription, name: String)
     }
 
+    /// Runs one call. Its slot is released by the writer once the answer is written (see ``respond(_:)``).
     private func handle(_ request: ControlWire.Request) async {
         let followUp = await process(request)
-        releaseCallSlot()
         if case .pump(let subscription, let name) = followUp {
             await pump(subscription, name: name)
         }
@@ -208,9 +202,29 @@ final class ControlConnection: Sendable {
         return .internalError("internal error (\(type(of: error)))")
     }
 
+    /// Queues the answer to a call; the call's slot is released when the writer has written it.
     private func respond(_ line: ByteBuffer) {
-        outbox.enqueue(line, kind: .response)
+        if !outbox.enqueue(line, kind: .response) {
+            // Closing: the answer is dropped, so is its slot.
+            releaseCallSlots(1)
+        }
         touch()
+    }
+
+    // MARK: - Writing
+
+    private func runWriter(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        defer {
+            outbox.writerExited()
+            // Answers can no longer be written, so their slots will never come back: unblock the reader. (A
+            // failing child cancels the group's children, not the task running the group's body.)
+            stop()
+        }
+        while let batch = await outbox.nextBatch() {
+            try await outbound.write(contentsOf: batch.buffers)
+            outbox.didWrite(batch)
+            if batch.responses > 0 { releaseCallSlots(batch.responses) }
+        }
     }
 
     private static func idText(_ id: JSONValue) -> String {
@@ -223,7 +237,9 @@ final class ControlConnection: Sendable {
 
     // MARK: - Built-in methods
 
-    private func builtIn(_ request: ControlWire.Request, params: JSONValue, context: ControlRequestContext) -> FollowUp {
+    private func builtIn(
+        _ request: ControlWire.Request, params: JSONValue, context: ControlRequestContext
+    ) -> FollowUp {
         do {
             switch request.method {
             case "rpc.info":
@@ -238,23 +254,31 @@ final class ControlConnection: Sendable {
                 throw ControlError.methodNotFound(request.method)
             }
         } catch {
-            respond(ControlWire.errorResponse(id: request.id, error: Self.controlError(for: error, logger: context.logger)))
+            let controlError = Self.controlError(for: error, logger: context.logger)
+            respond(ControlWire.errorResponse(id: request.id, error: controlError))
             return .none
         }
     }
 
     private func rpcInfo() -> JSONValue {
         var methods: [JSONValue] = [
-            ["name": "events.subscribe", "mutating": false,
-             "description": "Subscribe to gateway events: {since?, kinds?, accounts?, agents?} -> {subscription, seq}; then \"events\" notifications."],
+            [
+                "name": "events.subscribe", "mutating": false,
+                "description": """
+                    Subscribe to gateway events: {since?, kinds?, accounts?, agents?} -> {subscription, seq}; \
+                    then "events" notifications.
+                    """,
+            ],
             ["name": "events.unsubscribe", "mutating": false,
              "description": "End a subscription: {subscription}."],
             ["name": "rpc.info", "mutating": false,
              "description": "The protocol, the server version and the methods."],
         ]
         for method in server.methods.all {
-            methods.append(
-                ["name": .string(method.name), "description": .string(method.description), "mutating": .bool(method.isMutating)])
+            methods.append([
+                "name": .string(method.name), "description": .string(method.description),
+                "mutating": .bool(method.isMutating),
+            ])
         }
         methods.sort { ($0["name"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "") }
         return [
@@ -269,7 +293,8 @@ final class ControlConnection: Sendable {
         let kinds = try params.optionalStringArray("kinds")
         let accounts = try params.optionalStringArray("accounts")
         let agents = try params.optionalStringArray("agents")
-        let filter = EventFilter(kinds: kinds.map(Set.init), accounts: accounts.map(Set.init), agents: agents.map(Set.init))
+        let filter = EventFilter(
+            kinds: kinds.map(Set.init), accounts: accounts.map(Set.init), agents: agents.map(Set.init))
 
         let limit = server.configuration.maxSubscriptionsPerConnection
         guard state.withLock({ $0.subscriptions.count }) < limit else {
@@ -417,7 +442,7 @@ final class ControlConnection: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let acquired = state.withLock { s -> Bool in
-                    if s.inFlight < limit || s.readerCancelled {
+                    if s.inFlight < limit || s.stopping {
                         s.inFlight += 1
                         return true
                     }
@@ -427,31 +452,42 @@ final class ControlConnection: Sendable {
                 if acquired { continuation.resume() }
             }
         } onCancel: {
-            let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-                s.readerCancelled = true
-                let waiter = s.slotWaiter
-                s.slotWaiter = nil
-                if waiter != nil { s.inFlight += 1 }
-                return waiter
-            }
-            waiter?.resume()
+            self.stop()
         }
     }
 
-    private func releaseCallSlot() {
+    private func releaseCallSlots(_ count: Int) {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             var waiters: [CheckedContinuation<Void, Never>] = []
-            if let slotWaiter = s.slotWaiter {
-                // Hand the slot over directly: the count stays the same.
-                s.slotWaiter = nil
-                waiters.append(slotWaiter)
-            } else {
-                s.inFlight -= 1
-                s.lastActivity = .now
-                if s.inFlight == 0 {
-                    waiters += s.drainWaiters
-                    s.drainWaiters = []
+            for _ in 0..<count {
+                if let slotWaiter = s.slotWaiter {
+                    // Hand the slot over directly: the count stays the same.
+                    s.slotWaiter = nil
+                    waiters.append(slotWaiter)
+                } else {
+                    s.inFlight -= 1
                 }
+            }
+            s.lastActivity = .now
+            if s.inFlight == 0 {
+                waiters += s.drainWaiters
+                s.drainWaiters = []
+            }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Makes slot and drain waits return at once from now on.
+    private func stop() {
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.stopping = true
+            var waiters = s.drainWaiters
+            s.drainWaiters = []
+            if let slotWaiter = s.slotWaiter {
+                s.slotWaiter = nil
+                s.inFlight += 1
+                waiters.append(slotWaiter)
             }
             return waiters
         }
@@ -462,20 +498,14 @@ final class ControlConnection: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let done = state.withLock { s -> Bool in
-                    if s.inFlight == 0 || s.readerCancelled { return true }
+                    if s.inFlight == 0 || s.stopping { return true }
                     s.drainWaiters.append(continuation)
                     return false
                 }
                 if done { continuation.resume() }
             }
         } onCancel: {
-            let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-                s.readerCancelled = true
-                let waiters = s.drainWaiters
-                s.drainWaiters = []
-                return waiters
-            }
-            for waiter in waiters { waiter.resume() }
+            self.stop()
         }
     }
 
@@ -516,7 +546,7 @@ final class ControlConnection: Sendable {
         var inFlight = 0
         var slotWaiter: CheckedContinuation<Void, Never>?
         var drainWaiters: [CheckedContinuation<Void, Never>] = []
-        var readerCancelled = false
+        var stopping = false
         var subscriptions: [String: EventSubscription] = [:]
         var nextSubscription = 1
         var lastActivity: ContinuousClock.Instant

@@ -4,8 +4,9 @@ import Synchronization
 /// One connection's output queue, drained by a single writer task into the channel.
 ///
 /// Three kinds of messages share one FIFO, so a subscription's response precedes its first event:
-/// - responses to calls are never dropped (they are bounded by the in-flight limit); if none can be written for
-///   the write-stall timeout the connection is closed (see ``stalledDuration(now:)``);
+/// - responses to calls are never dropped; they are bounded because a call keeps its in-flight slot until its
+///   response is written; if none can be written for the write-stall timeout the connection is closed (see
+///   ``stalledDuration(now:)``);
 /// - event notifications are bounded by message count and bytes; when full, the caller ends its subscription as
 ///   lagged instead of queueing more;
 /// - control messages (`events.lagged`) are never dropped and not counted: there is at most one per subscription.
@@ -94,18 +95,48 @@ final class ControlOutbox: Sendable {
 
     // MARK: - Writer
 
-    /// Writes queued messages until ``finish()`` and an empty queue, or until the channel fails.
-    /// - Throws: The channel's write error (the connection is gone).
-    func runWriter(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        defer { writerExited() }
-        while let batch = await nextBatch() {
-            try await outbound.write(contentsOf: batch.lazy.map(\.buffer))
-            let responses = batch.reduce(0) { $0 + ($1.kind == .response ? 1 : 0) }
-            state.withLock { s in
-                s.lastProgress = .now
-                s.pendingResponses -= responses
-                if s.pendingResponses == 0 { s.responsesWaitingSince = nil }
+    /// What the writer hands to the channel in one write.
+    struct Batch: Sendable {
+        var buffers: [ByteBuffer]
+        /// How many of them are responses to calls.
+        var responses: Int
+    }
+
+    /// The next messages to write, waiting for some; `nil` after ``finish()`` once the queue is empty, or when
+    /// the writer task is cancelled.
+    func nextBatch() async -> Batch? {
+        while true {
+            if Task.isCancelled { return nil }
+            let batch = state.withLock { s -> Batch? in
+                guard !s.queue.isEmpty else { return nil }
+                var batch = Batch(buffers: [], responses: 0)
+                batch.buffers.reserveCapacity(min(batchSize, s.queue.count))
+                while batch.buffers.count < batchSize, let entry = s.queue.popFirst() {
+                    switch entry.kind {
+                    case .notification:
+                        s.queuedNotifications -= 1
+                        s.queuedNotificationBytes -= entry.buffer.readableBytes
+                    case .response:
+                        batch.responses += 1
+                    case .control:
+                        break
+                    }
+                    batch.buffers.append(entry.buffer)
+                }
+                return batch
             }
+            if let batch { return batch }
+            if state.withLock({ $0.finished }) { return nil }
+            await waitForMessages()
+        }
+    }
+
+    /// Records that a batch was written (progress for the stall check).
+    func didWrite(_ batch: Batch) {
+        state.withLock { s in
+            s.lastProgress = .now
+            s.pendingResponses -= batch.responses
+            if s.pendingResponses == 0 { s.responsesWaitingSince = nil }
         }
     }
 
@@ -145,44 +176,27 @@ final class ControlOutbox: Sendable {
 
     // MARK: - Private
 
-    private func nextBatch() async -> [Entry]? {
-        while true {
-            if Task.isCancelled { return nil }
-            let batch = state.withLock { s -> [Entry]? in
-                guard !s.queue.isEmpty else { return nil }
-                var batch: [Entry] = []
-                batch.reserveCapacity(min(batchSize, s.queue.count))
-                while batch.count < batchSize, let entry = s.queue.popFirst() {
-                    if entry.kind == .notification {
-                        s.queuedNotifications -= 1
-                        s.queuedNotificationBytes -= entry.buffer.readableBytes
-                    }
-                    batch.append(entry)
+    private func waitForMessages() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if !s.queue.isEmpty || s.finished || s.writerCancelled { return true }
+                    s.writerWaiter = continuation
+                    return false
                 }
-                return batch
+                if resumeNow { continuation.resume() }
             }
-            if let batch { return batch }
-            if state.withLock({ $0.finished }) { return nil }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let resumeNow = state.withLock { s -> Bool in
-                        if !s.queue.isEmpty || s.finished || s.writerCancelled { return true }
-                        s.writerWaiter = continuation
-                        return false
-                    }
-                    if resumeNow { continuation.resume() }
-                }
-            } onCancel: {
-                let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-                    s.writerCancelled = true
-                    return s.takeWriterWaiter()
-                }
-                waiter?.resume()
+        } onCancel: {
+            let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                s.writerCancelled = true
+                return s.takeWriterWaiter()
             }
+            waiter?.resume()
         }
     }
 
-    private func writerExited() {
+    /// Called by the writer task when it stops: nothing more is accepted, and waiters are released.
+    func writerExited() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.finished = true
             s.writerExited = true

@@ -301,7 +301,8 @@ public final class ControlServer: Service, Sendable {
     }
 
     private func finishStarting(with error: (any Error)?) {
-        let (waiters, result) = state.withLock { s -> ([CheckedContinuation<Void, any Error>], Result<Void, any Error>) in
+        typealias Waiters = [CheckedContinuation<Void, any Error>]
+        let (waiters, result) = state.withLock { s -> (Waiters, Result<Void, any Error>) in
             if let error {
                 s.phase = .failed(error)
             } else {
@@ -334,15 +335,7 @@ public final class ControlServer: Service, Sendable {
 }
 
 /// A freshly accepted connection: its peer credentials (nil when they could not be read) and its channel.
-struct AcceptedControlChannel: Sendable {
+private struct AcceptedControlChannel: Sendable {
     var peer: ControlPeer?
     var channel: NIOAsyncChannel<ControlInboundFrame, ByteBuffer>
-}
-
-extension TimeAmount {
-    /// Converts a `Duration` (nanosecond precision).
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
 }

@@ -11,7 +11,8 @@ public struct ControlServerConfiguration: Sendable {
     public var maxLineBytes: Int
     /// Open connections at most; more are answered `gw.TooManyConnections` and closed.
     public var maxConnections: Int
-    /// Calls running at once per connection; beyond it the server stops reading from that connection.
+    /// Calls per connection that are running or whose answer is not yet written; at the limit the server stops
+    /// reading from that connection (back-pressure, not an error), which also bounds unread answers in memory.
     public var maxInFlightPerConnection: Int
     /// Event notifications queued per connection at most (messages) before its subscription lags.
     public var outputQueueMaxMessages: Int

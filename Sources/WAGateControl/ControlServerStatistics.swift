@@ -4,7 +4,7 @@ public struct ControlServerStatistics: Sendable, Hashable {
     public var openConnections: Int
     /// Active event subscriptions over all connections.
     public var subscriptions: Int
-    /// Calls running over all connections.
+    /// Calls running or with an unwritten answer, over all connections.
     public var callsInFlight: Int
     /// The most event notifications queued for one connection (bounded by `outputQueueMaxMessages`).
     public var maxQueuedNotifications: Int

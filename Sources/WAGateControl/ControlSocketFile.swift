@@ -26,7 +26,8 @@ struct ControlSocketFile: Sendable {
         guard length > 0, length < sunPathCapacity else {
             throw ControlServerError(
                 code: .socketPathTooLong,
-                message: "control socket path is \(length) bytes; at most \(sunPathCapacity - 1) fit in sun_path: \(path)")
+                message:
+                    "control socket path is \(length) bytes; at most \(sunPathCapacity - 1) fit in sun_path: \(path)")
         }
         let file = ControlSocketFile(path: path, directory: Self.directory(of: path))
         try file.prepareDirectory(logger: logger)
@@ -95,7 +96,8 @@ struct ControlSocketFile: Sendable {
             return
         }
         guard chmod(directory, 0o750) == 0 else {
-            throw ControlServerError(code: .socketDirectory, message: "cannot chmod 0750 \(directory): \(Self.errnoText())")
+            throw ControlServerError(
+                code: .socketDirectory, message: "cannot chmod 0750 \(directory): \(Self.errnoText())")
         }
     }
 
@@ -157,7 +159,8 @@ struct ControlSocketFile: Sendable {
 
     /// Connects to `path` without blocking: a live server accepts (or its backlog is full), a stale file refuses.
     private static func probe(_ path: String) -> ProbeResult {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let fd = socket(AF_UNIX, type, 0)
         guard fd >= 0 else { return .failed(errnoText()) }
         defer { close(fd) }
         var address = sockaddr_un()

@@ -166,7 +166,9 @@ enum ControlWire {
                 }
                 runStart = index + 1
             }
-            if runStart < bytes.count { buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+            if runStart < bytes.count {
+                buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            }
         }
         buffer.writeInteger(UInt8(ascii: "\""))
     }

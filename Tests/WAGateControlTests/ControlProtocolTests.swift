@@ -46,6 +46,7 @@ struct ControlProtocolTests {
             (Array(#"{"jsonrpc":"2.0","id":6,"method":"test.echo","params":[1,2]}"#.utf8), -32602, "gw.InvalidParams", 6),
             (Array(#"{"jsonrpc":"2.0","id":7,"method":"test.echo","params":"x"}"#.utf8), -32602, "gw.InvalidParams", 7),
             (Array(#"{"jsonrpc":"2.0","id":8,"method":"no.such"}"#.utf8), -32601, "gw.MethodNotFound", 8),
+            (Array(String(repeating: "[", count: 100_000).utf8), -32700, "gw.ParseError", .null),  // deep nesting
         ]
         try await withServer { running in
             try await withRawConnection(running.socketPath) { connection in
@@ -210,6 +211,30 @@ struct ControlProtocolTests {
                 #expect(order.first != 3)
                 #expect(Set(order) == [1, 2, 3])
                 #expect(gate.maxWaiting == 2)
+            }
+        }
+    }
+
+    @Test func unreadAnswersAreBoundedAndAStalledConnectionIsClosed() async throws {
+        let limit = 8
+        try await withServer(configure: {
+            $0.maxInFlightPerConnection = limit
+            $0.writeStallTimeout = .milliseconds(300)
+        }) { running in
+            try await withRawConnection(running.socketPath) { connection in
+                // Twelve 500 KB answers: far more than the socket buffers hold. The client never reads.
+                let big = String(repeating: "z", count: 500_000)
+                for i in 0..<12 {
+                    try? await connection.send(
+                        #"{"jsonrpc":"2.0","id":\#(i),"method":"test.echo","params":{"x":"\#(big)"}}"# + "\n")
+                }
+                try await eventually("the stalled connection to be closed") {
+                    let statistics = running.server.statistics()
+                    #expect(statistics.callsInFlight <= limit)
+                    return statistics.openConnections == 0
+                }
+                let lines = await connection.readUntilClosed()
+                #expect(lines.count < 12)
             }
         }
     }

@@ -33,6 +33,7 @@ public final class EventSubscription: AsyncSequence, Sendable {
     /// How many events are waiting for the consumer (bounded by the buffer limit).
     public var bufferedCount: Int { bus.bufferedCount(id) }
 
+    /// An iterator over the subscription (use one at a time: they share the subscription's queue).
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(subscription: self)
     }
@@ -44,10 +45,13 @@ public final class EventSubscription: AsyncSequence, Sendable {
 
         let subscription: EventSubscription
 
+        /// The next event, waiting for one; `nil` once the subscription was cancelled.
+        /// - Throws: ``EventBusError/lagged(droppedFrom:)`` once, after the events buffered before the overflow.
         public mutating func next() async throws(EventBusError) -> GatewayEvent? {
             try await subscription.bus.next(subscription.id)
         }
 
+        /// The next event (see ``next()``).
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(EventBusError) -> GatewayEvent? {
             try await subscription.bus.next(subscription.id)
         }

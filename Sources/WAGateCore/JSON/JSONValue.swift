@@ -106,7 +106,8 @@ extension JSONValue: Codable {
         case .null: try c.encodeNil()
         case .bool(let b): try c.encode(b)
         case .int(let i): try c.encode(i)
-        case .double(let d): try c.encode(d)
+        // JSON has no NaN or infinity; writing null keeps the rest of the document instead of failing it.
+        case .double(let d): if d.isFinite { try c.encode(d) } else { try c.encodeNil() }
         case .string(let s): try c.encode(s)
         case .array(let a): try c.encode(a)
         case .object(let o): try c.encode(o)

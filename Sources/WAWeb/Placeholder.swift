@@ -1,1 +1,0 @@
-// The WhatsApp Web client.
