@@ -74,7 +74,10 @@ struct StartCommand: AsyncParsableCommand {
         try await Definitions.store(configuration, agents: agentsRepository, accounts: accountsRepository)
 
         let events = EventBus()
-        let keys = AccountKeys(ring: ring, repository: dataKeys, logger: logger)
+        let keySource = MasterKeySource(stateDirectory: stateDirectory, environment: ProcessInfo.processInfo.environment)
+        let keys = AccountKeys(
+            ring: ring, reloadRing: { [logger] in try keySource.load(createIfMissing: false, logger: logger) }, repository: dataKeys,
+            logger: logger)
         let credentials = SealedCredentials(keys: keys, repository: CredentialRepository(pool: pool))
         let registry = Registry(
             agents: configuration.agents,

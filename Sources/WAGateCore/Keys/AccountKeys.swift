@@ -16,16 +16,41 @@ public actor AccountKeys {
     /// File name of an account's data key inside its `authDir`.
     public static let keyFileName = "wagate-data.key"
 
-    private let ring: KeyRing
+    private var ring: KeyRing
+    private let reloadRing: (@Sendable () throws -> KeyRing)?
     private let repository: DataKeyRepository
     private let logger: Logger
     private var cache: [AccountID: SecretBytes] = [:]
 
     /// Creates the key source.
-    public init(ring: KeyRing, repository: DataKeyRepository, logger: Logger) {
+    /// - Parameters:
+    ///   - ring: the master keys at start.
+    ///   - reloadRing: reads the master keys again before a data key is wrapped, so that a gateway that
+    ///     keeps running through `wagate keys rotate` wraps new data keys under the new master key.
+    public init(
+        ring: KeyRing, reloadRing: (@Sendable () throws -> KeyRing)? = nil, repository: DataKeyRepository, logger: Logger
+    ) {
         self.ring = ring
+        self.reloadRing = reloadRing
         self.repository = repository
         self.logger = logger
+    }
+
+    /// The ring to wrap with: reloaded when possible (rotation may have happened since start), else the
+    /// one we have. Reading a few bytes of key files is cheap next to the rarity of wrapping.
+    private func currentRing() -> KeyRing {
+        guard let reloadRing else { return ring }
+        do {
+            let fresh = try reloadRing()
+            if fresh.current.id != ring.current.id {
+                logger.notice("master key changed since start; using it", metadata: ["kek": "\(fresh.current.id)"])
+                // Keep the old current key for unwrapping rows not re-wrapped yet.
+                ring = KeyRing(current: fresh.current, previous: fresh.previous + [ring.current] + ring.previous)
+            }
+        } catch {
+            logger.warning("cannot re-read the master key; using the one loaded at start", metadata: ["error": "\(error)"])
+        }
+        return ring
     }
 
     /// The data key of `account`, created if it has none.
@@ -67,6 +92,7 @@ public actor AccountKeys {
 
     private func databaseKey(for account: AccountID) async throws -> SecretBytes {
         let id = account.description
+        let ring = currentRing()
         if let row = try await repository.find(accountID: id) {
             let key = try ring.unwrap(row.wrapped, kekID: row.kekID, accountID: id)
             if row.kekID != ring.current.id {
