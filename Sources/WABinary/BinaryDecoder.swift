@@ -193,16 +193,18 @@ extension BinaryDecoder {
             if attributeCount > 0 {
                 var pairs: [Node.Attributes.Element] = []
                 pairs.reserveCapacity(attributeCount)
-                // A 64-bit Bloom filter of the keys: only when two keys share a bit is the full (costly)
-                // duplicate check run.
+                // A 64-bit Bloom filter of the keys (2 bits per key): only when a key's bits are both set
+                // already is the full duplicate check run, which copies every pair and costs more than
+                // the rest of the node.
                 var seen: UInt64 = 0
                 var maybeRepeated = false
                 for _ in 0..<attributeCount {
                     let key = try readString("a string for an attribute key")
                     guard let value = try readAttributeValue() else { continue }
-                    let bit = UInt64(1) << (Tokens.Index.hash(key.utf8) & 63)
-                    maybeRepeated = maybeRepeated || seen & bit != 0
-                    seen |= bit
+                    let hash = Tokens.Index.hash(key.utf8)
+                    let bits = UInt64(1) << (hash & 63) | UInt64(1) << (hash >> 26)
+                    maybeRepeated = maybeRepeated || seen & bits == bits
+                    seen |= bits
                     pairs.append((key: key, value: value))
                 }
                 attributes = maybeRepeated ? .uniquing(pairs) : Node.Attributes(uniqueStorage: pairs)

@@ -38,7 +38,7 @@ public struct BinaryEncoder: Sendable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1 + Self.estimatedSize(of: node, depth: 1, maximumDepth: maximumDepth))
         bytes.append(0)
-        try encode(node, into: &bytes)
+        try write(node, into: &bytes)
         return bytes
     }
 
@@ -50,17 +50,23 @@ public struct BinaryEncoder: Sendable {
     ///   - buffer: The buffer to append to.
     /// - Throws: ``BinaryEncodingError`` as ``encode(_:)``.
     public func encode(_ node: Node, into buffer: inout [UInt8]) throws(BinaryEncodingError) {
+        buffer.reserveCapacity(buffer.count + Self.estimatedSize(of: node, depth: 1, maximumDepth: maximumDepth))
+        try write(node, into: &buffer)
+    }
+
+    /// Appends `node` to `buffer` (whose capacity is already reserved), leaving it as it was on error.
+    private func write(_ node: Node, into buffer: inout [UInt8]) throws(BinaryEncodingError) {
         let start = buffer.count
-        buffer.reserveCapacity(start + Self.estimatedSize(of: node, depth: 1, maximumDepth: maximumDepth))
-        var writer = Writer(bytes: consume buffer, maximumDepth: maximumDepth)
+        // Swapped, not copied, so that the writer holds the only reference and appends never copy.
+        var writer = Writer(bytes: [], maximumDepth: maximumDepth)
+        swap(&writer.bytes, &buffer)
+        defer { swap(&writer.bytes, &buffer) }
         do {
             try writer.writeNode(node, depth: 1)
         } catch {
             writer.bytes.removeSubrange(start...)
-            buffer = writer.bytes
             throw error
         }
-        buffer = writer.bytes
     }
 
     /// An upper bound for typical nodes (packed strings and tokens come out smaller); exact for bytes.

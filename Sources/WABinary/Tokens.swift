@@ -21,7 +21,8 @@ public enum Tokens {
     ///
     /// Every string the encoder writes is looked up here, so it hashes raw bytes (FNV-1a) instead of
     /// going through `String` hashing, which normalises Unicode and showed up at ~20% of encode time.
-    struct Index: Sendable {
+    /// A class so that using the shared instance retains one object rather than three arrays.
+    final class Index: Sendable {
         /// The UTF-8 bytes of every token, back to back.
         private let text: [UInt8]
         /// Per entry: start in `text`, length, and wire form.

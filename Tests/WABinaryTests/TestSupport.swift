@@ -17,8 +17,10 @@ func bytes(_ hex: String) -> [UInt8] {
 
 /// Hex for failure messages.
 func hex(_ bytes: [UInt8]) -> String {
-    bytes.map { String($0, radix: 16, uppercase: true).count == 1 ? "0" + String($0, radix: 16, uppercase: true) : String($0, radix: 16, uppercase: true) }
-        .joined(separator: " ")
+    bytes.map { byte in
+        let digits = String(byte, radix: 16, uppercase: true)
+        return byte < 0x10 ? "0" + digits : digits
+    }.joined(separator: " ")
 }
 
 /// A deterministic generator (SplitMix64) so that fuzz failures reproduce.

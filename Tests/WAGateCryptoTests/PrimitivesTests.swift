@@ -162,69 +162,71 @@ import WAGateCrypto
     }
 }
 
-/// XEdDSA in libsignal's variant: its known-answer vector and cross-checks with libsignal-protocol-c.
-@Suite struct XEdDSATests {
-    // libsignal-protocol-c tests/test_curve25519.c, test_curve25519_signature.
-    static let aliceIdentityPublic = bytes("05ab7e717d4a163b7d9a1d8071dfe9dcf8cdcd1cea3339b6356be84d887e322c64")
-    static let aliceEphemeralPublic = bytes("05edce9d9c415ca78cb7252e72c2c4a554d3eb29485a0e1d503118d1a82d99fb4a")
-    static let aliceSignature = bytes(
-        "5de88ca9a89b4a115da79109c67c9c7464a3e4180274f1cb8c63c2984e286dfb"
-            + "ede82deb9dcd9fae0bfbb821569b3d9001bd8130cd11d486cef047bd60b86e88")
+extension PrimitivesTests {
+    /// XEdDSA in libsignal's variant: its known-answer vector and cross-checks with libsignal-protocol-c.
+    @Suite struct XEdDSASignatures {
+        // libsignal-protocol-c tests/test_curve25519.c, test_curve25519_signature.
+        static let aliceIdentityPublic = bytes("05ab7e717d4a163b7d9a1d8071dfe9dcf8cdcd1cea3339b6356be84d887e322c64")
+        static let aliceEphemeralPublic = bytes("05edce9d9c415ca78cb7252e72c2c4a554d3eb29485a0e1d503118d1a82d99fb4a")
+        static let aliceSignature = bytes(
+            "5de88ca9a89b4a115da79109c67c9c7464a3e4180274f1cb8c63c2984e286dfb"
+                + "ede82deb9dcd9fae0bfbb821569b3d9001bd8130cd11d486cef047bd60b86e88")
 
-    @Test func libsignalVectorVerifies() {
-        #expect(XEdDSA.isValidSignature(Self.aliceSignature, for: Self.aliceEphemeralPublic, publicKey: Self.aliceIdentityPublic.dropFirst()))
-    }
-
-    @Test func libsignalVectorRejectsEveryFlippedByteAndOtherMessages() {
-        let key = Self.aliceIdentityPublic.dropFirst()
-        for i in Self.aliceSignature.indices {
-            var modified = Self.aliceSignature
-            modified[i] ^= 0x01
-            #expect(!XEdDSA.isValidSignature(modified, for: Self.aliceEphemeralPublic, publicKey: key), "byte \(i)")
+        @Test func libsignalVectorVerifies() {
+            #expect(XEdDSA.isValidSignature(Self.aliceSignature, for: Self.aliceEphemeralPublic, publicKey: Self.aliceIdentityPublic.dropFirst()))
         }
-        var message = Self.aliceEphemeralPublic
-        message[5] ^= 0x80
-        #expect(!XEdDSA.isValidSignature(Self.aliceSignature, for: message, publicKey: key))
-        // The sign bit is part of the signature: flipping it means the wrong Edwards key.
-        var signBit = Self.aliceSignature
-        signBit[63] ^= 0x80
-        #expect(!XEdDSA.isValidSignature(signBit, for: Self.aliceEphemeralPublic, publicKey: key))
-        #expect(!XEdDSA.isValidSignature(Self.aliceSignature.dropLast(), for: Self.aliceEphemeralPublic, publicKey: key))
-        #expect(!XEdDSA.isValidSignature(Self.aliceSignature, for: Self.aliceEphemeralPublic, publicKey: Self.aliceIdentityPublic))
-    }
 
-    @Test func signaturesRoundTripAndBindKeyAndMessage() throws {
-        for length in [0, 1, 33, 200] {
-            let pair = try Curve25519.KeyPair.generate()
-            let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-            let signature = try XEdDSA.sign(message, privateKey: pair.privateKey)
-            #expect(signature.count == XEdDSA.signatureCount)
-            #expect(XEdDSA.isValidSignature(signature, for: message, publicKey: pair.publicKey))
-            let other = try Curve25519.KeyPair.generate()
-            #expect(!XEdDSA.isValidSignature(signature, for: message, publicKey: other.publicKey))
-            #expect(!XEdDSA.isValidSignature(signature, for: message + [0], publicKey: pair.publicKey))
+        @Test func libsignalVectorRejectsEveryFlippedByteAndOtherMessages() {
+            let key = Self.aliceIdentityPublic.dropFirst()
+            for i in Self.aliceSignature.indices {
+                var modified = Self.aliceSignature
+                modified[i] ^= 0x01
+                #expect(!XEdDSA.isValidSignature(modified, for: Self.aliceEphemeralPublic, publicKey: key), "byte \(i)")
+            }
+            var message = Self.aliceEphemeralPublic
+            message[5] ^= 0x80
+            #expect(!XEdDSA.isValidSignature(Self.aliceSignature, for: message, publicKey: key))
+            // The sign bit is part of the signature: flipping it means the wrong Edwards key.
+            var signBit = Self.aliceSignature
+            signBit[63] ^= 0x80
+            #expect(!XEdDSA.isValidSignature(signBit, for: Self.aliceEphemeralPublic, publicKey: key))
+            #expect(!XEdDSA.isValidSignature(Self.aliceSignature.dropLast(), for: Self.aliceEphemeralPublic, publicKey: key))
+            #expect(!XEdDSA.isValidSignature(Self.aliceSignature, for: Self.aliceEphemeralPublic, publicKey: Self.aliceIdentityPublic))
         }
-    }
 
-    @Test func signingIsDeterministicForFixedRandom() throws {
-        let key = try SecretBytes(copying: PrimitivesTests.alicePrivate)
-        let z = [UInt8](repeating: 0x42, count: 64)
-        #expect(try XEdDSA.sign([1, 2, 3], privateKey: key, random: z) == XEdDSA.sign([1, 2, 3], privateKey: key, random: z))
-        #expect(throws: CryptoError.self) { try XEdDSA.sign([1], privateKey: key, random: [1, 2]) }
-    }
+        @Test func signaturesRoundTripAndBindKeyAndMessage() throws {
+            for length in [0, 1, 33, 200] {
+                let pair = try Curve25519.KeyPair.generate()
+                let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+                let signature = try XEdDSA.sign(message, privateKey: pair.privateKey)
+                #expect(signature.count == XEdDSA.signatureCount)
+                #expect(XEdDSA.isValidSignature(signature, for: message, publicKey: pair.publicKey))
+                let other = try Curve25519.KeyPair.generate()
+                #expect(!XEdDSA.isValidSignature(signature, for: message, publicKey: other.publicKey))
+                #expect(!XEdDSA.isValidSignature(signature, for: message + [0], publicKey: pair.publicKey))
+            }
+        }
 
-    /// Our signatures verify with libsignal-protocol-c, and its signatures verify with ours.
-    @Test func interoperatesWithLibsignalProtocolC() throws {
-        let context = try SignalContext()
-        for _ in 0..<20 {
-            let pair = try Curve25519.KeyPair.generate()
-            let message = (0..<Int.random(in: 0...100)).map { _ in UInt8.random(in: 0...255) }
+        @Test func signingIsDeterministicForFixedRandom() throws {
+            let key = try SecretBytes(copying: PrimitivesTests.alicePrivate)
+            let z = [UInt8](repeating: 0x42, count: 64)
+            #expect(try XEdDSA.sign([1, 2, 3], privateKey: key, random: z) == XEdDSA.sign([1, 2, 3], privateKey: key, random: z))
+            #expect(throws: CryptoError.self) { try XEdDSA.sign([1], privateKey: key, random: [1, 2]) }
+        }
 
-            let ours = try XEdDSA.sign(message, privateKey: pair.privateKey)
-            #expect(try context.verify(ours, message: message, publicKey: pair.publicKey))
+        /// Our signatures verify with libsignal-protocol-c, and its signatures verify with ours.
+        @Test func interoperatesWithLibsignalProtocolC() throws {
+            let context = try SignalContext()
+            for _ in 0..<20 {
+                let pair = try Curve25519.KeyPair.generate()
+                let message = (0..<Int.random(in: 0...100)).map { _ in UInt8.random(in: 0...255) }
 
-            let theirs = try context.sign(message, privateKey: pair.privateKey.copyBytes())
-            #expect(XEdDSA.isValidSignature(theirs, for: message, publicKey: pair.publicKey))
+                let ours = try XEdDSA.sign(message, privateKey: pair.privateKey)
+                #expect(try context.verify(ours, message: message, publicKey: pair.publicKey))
+
+                let theirs = try context.sign(message, privateKey: pair.privateKey.copyBytes())
+                #expect(XEdDSA.isValidSignature(theirs, for: message, publicKey: pair.publicKey))
+            }
         }
     }
 }

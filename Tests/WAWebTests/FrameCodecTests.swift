@@ -53,12 +53,20 @@ import WAWeb
         #expect(try reader.nextFrame() == nil)
     }
 
-    @Test func manySmallFramesInOneMessage() throws {
+    @Test func manySmallFramesInLargeMessages() throws {
         var writer = FrameCodec(header: [])
-        let payloads = (0..<5_000).map { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        // 200 KB of 5-byte frames: enough for the reader to drop its consumed prefix several times.
+        let payloads = (0..<40_000).map { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
         let stream = try payloads.flatMap { try writer.encode($0) }
         var reader = FrameCodec()
         #expect(try reader.decode(stream) == payloads)
+        var chunked = FrameCodec()
+        var frames: [[UInt8]] = []
+        for start in stride(from: 0, to: stream.count, by: 70_001) {
+            frames += try chunked.decode(stream[start..<min(start + 70_001, stream.count)])
+        }
+        #expect(frames == payloads)
+        #expect(chunked.bufferedCount == 0)
     }
 
     @Test func enforcesTheMaximumFrameSize() throws {

@@ -40,7 +40,8 @@ import WAWeb
     }
 
     @Test func certChainRoundTripsAndDetailsDecode() throws {
-        let details = CertChain.Details(serial: 300, issuerSerial: 0, key: [UInt8](repeating: 6, count: 32), notBefore: 1_700_000_000, notAfter: UInt64.max)
+        let details = CertChain.Details(
+            serial: 300, issuerSerial: 0, key: [UInt8](repeating: 6, count: 32), notBefore: 1_700_000_000, notAfter: UInt64.max)
         let chain = CertChain(leaf: .init(details: details.serializedBytes(), signature: [1, 2]), intermediate: .init(details: [], signature: nil))
         let decoded = try CertChain(serializedBytes: chain.serializedBytes())
         #expect(decoded == chain)

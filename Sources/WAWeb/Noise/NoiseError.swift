@@ -31,6 +31,7 @@ public struct NoiseError: Error, Sendable, CustomStringConvertible, Equatable {
         /// A primitive failed for another reason (a small-order key, a library failure); see `underlying`.
         public static let cryptoFailure = Code(.cryptoFailure)
 
+        /// The code's stable name, e.g. `untrustedCertificate`.
         public var description: String { base.rawValue }
     }
 
@@ -45,6 +46,7 @@ public struct NoiseError: Error, Sendable, CustomStringConvertible, Equatable {
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 
     /// Wraps an error of a primitive, keeping authentication failures recognisable.

@@ -52,8 +52,10 @@ public struct ServerCertificateVerifier: Sendable {
         guard let intermediateRaw = chain.intermediate?.details, let intermediateSignature = chain.intermediate?.signature,
             let leafRaw = chain.leaf?.details, let leafSignature = chain.leaf?.signature
         else { throw NoiseError(.malformedMessage, "server certificate chain lacks a certificate's details or signature") }
-        for (name, signature) in [("intermediate", intermediateSignature), ("leaf", leafSignature)] where signature.count != XEdDSA.signatureCount {
-            throw NoiseError(.malformedMessage, "server \(name) certificate signature is \(signature.count) bytes, not \(XEdDSA.signatureCount)")
+        for (name, signature) in [("intermediate", intermediateSignature), ("leaf", leafSignature)]
+        where signature.count != XEdDSA.signatureCount {
+            throw NoiseError(
+                .malformedMessage, "server \(name) certificate signature is \(signature.count) bytes, not \(XEdDSA.signatureCount)")
         }
 
         guard XEdDSA.isValidSignature(intermediateSignature, for: intermediateRaw, publicKey: trustedRootKey) else {
@@ -64,7 +66,8 @@ public struct ServerCertificateVerifier: Sendable {
         let intermediate = try CertChain.Details(serializedBytes: intermediateRaw)
         guard intermediate.issuerSerial == Self.rootSerial else {
             throw NoiseError(
-                .invalidCertificate, "server intermediate certificate names issuer serial \(intermediate.issuerSerial), not the root's \(Self.rootSerial)")
+                .invalidCertificate,
+                "server intermediate certificate names issuer serial \(intermediate.issuerSerial), not the root's \(Self.rootSerial)")
         }
         guard intermediate.key.count == Curve25519.keyCount else {
             throw NoiseError(.malformedMessage, "server intermediate certificate key is \(intermediate.key.count) bytes, not 32")
