@@ -77,7 +77,7 @@ public struct BinaryDecoder: Sendable {
         return try result.get()
     }
 
-    /// Decodes a decrypted frame payload from borrowed memory (see ``decodeFramePayload(_:)-([UInt8])``).
+    /// Decodes a decrypted frame payload from borrowed memory (see the `[UInt8]` overload).
     /// - Parameter payload: The decrypted frame.
     /// - Returns: The node.
     /// - Throws: ``BinaryDecodingError``.

@@ -50,7 +50,9 @@ public struct BinaryEncoder: Sendable {
     ///   - buffer: The buffer to append to.
     /// - Throws: ``BinaryEncodingError`` as ``encode(_:)``.
     public func encode(_ node: Node, into buffer: inout [UInt8]) throws(BinaryEncodingError) {
-        buffer.reserveCapacity(buffer.count + Self.estimatedSize(of: node, depth: 1, maximumDepth: maximumDepth))
+        let needed = buffer.count + Self.estimatedSize(of: node, depth: 1, maximumDepth: maximumDepth)
+        // Grow geometrically: reserving exactly would reallocate on every call when appending many nodes.
+        if buffer.capacity < needed { buffer.reserveCapacity(max(needed, 2 * buffer.capacity)) }
         try write(node, into: &buffer)
     }
 

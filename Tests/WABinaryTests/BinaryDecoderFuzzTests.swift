@@ -77,20 +77,21 @@ import WABinary
         }
     }
 
-    @Test func hugeClaimsFailFast() {
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for input in [
-                bytes("F8 02 19 FE FF FF FF FF"),  // 4 GiB of content
-                bytes("F8 02 19 FE 80 00 00 00"),  // 2 GiB of content
-                bytes("F8 02 19 F9 FF FF"),  // 65535 children
-                bytes("F9 FF FF 19 08"),  // 32767 attributes
-                bytes("F8 02 19 FF 7F"),  // 127 packed bytes
-            ] {
-                _ = decodingError(input)
-            }
+    /// Lengths read from the input are checked against the bytes that remain before anything is
+    /// allocated: a few bytes claiming gigabytes fail with "unexpected end" at the claim itself. (Speed is
+    /// measured in bench/, not asserted here.)
+    @Test func hugeClaimsFailBeforeAllocating() {
+        for input in [
+            bytes("F8 02 19 FE FF FF FF FF"),  // 4 GiB of content
+            bytes("F8 02 19 FE 80 00 00 00"),  // 2 GiB of content
+            bytes("F8 02 19 F9 FF FF"),  // 65535 children
+            bytes("F9 FF FF 19 08"),  // 32767 attributes
+            bytes("F8 02 19 FF 7F"),  // 127 packed bytes
+        ] {
+            let error = decodingError(input)
+            #expect(error != nil)
+            #expect((error?.offset ?? .max) <= input.count)
         }
-        #expect(elapsed < .seconds(1))
     }
 
     /// Decodes `input`; if that works, the node must encode, and re-decoding and re-encoding must give

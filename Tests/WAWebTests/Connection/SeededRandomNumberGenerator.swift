@@ -1,0 +1,20 @@
+/// A deterministic generator (SplitMix64) so that jitter in tests is reproducible.
+struct SeededRandomNumberGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A generator that always returns `UInt64.max`, which makes every jittered delay its upper bound, so
+/// tests can see the bounds themselves. (A constant 0 would make `random(in:)`'s rejection loop spin.)
+struct MaximumRandomNumberGenerator: RandomNumberGenerator, Sendable {
+    mutating func next() -> UInt64 { .max }
+}
