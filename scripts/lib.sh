@@ -2,7 +2,7 @@
 
 # The Debian packages wagate needs to build, run and test.
 WAGATE_APT_PACKAGES=(
-  pkg-config zlib1g-dev libpq-dev libsodium-dev libssl-dev libsignal-protocol-c-dev libqrencode-dev
+  pkg-config zlib1g-dev libpq-dev libsodium-dev libssl-dev libsignal-protocol-c-dev libqrencode-dev zbar-tools
   postgresql postgresql-client util-linux passwd
   python3 python3-venv python3-dev gcc
 )

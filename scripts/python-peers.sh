@@ -20,6 +20,12 @@ WAGATE_PYTHON_REQUIREMENTS=(
   python-axolotl-curve25519==0.4.1.post2
   protobuf==7.36.2
 )
+# Installed with --no-deps (their declared dependencies are not needed by the tests, or are pinned above).
+#   neonize: WhatsApp's protobuf definitions compiled for Python (whatsmeow's), used from its neonize/proto
+#     folder without loading the package's Go library (Tests/WAProtoTests); needs protobuf >= 7.34.1.
+WAGATE_PYTHON_NODEPS_REQUIREMENTS=(
+  neonize==0.5.2
+)
 
 venv=.venv
 python="$PWD/$venv/bin/python"
@@ -28,7 +34,7 @@ stamp="$venv/.wagate-requirements.sha256"
 
 command -v "$base" >/dev/null || { log "$base is not on PATH (apt-get install python3 python3-venv)"; exit 1; }
 # The stamp covers the requirement list and the base interpreter's version: a new python rebuilds the venv.
-want=$({ printf '%s\n' "${WAGATE_PYTHON_REQUIREMENTS[@]}"; "$base" -c 'import sys; print(sys.version)'; } | sha256sum | cut -d' ' -f1)
+want=$({ printf '%s\n' "${WAGATE_PYTHON_REQUIREMENTS[@]}" --no-deps "${WAGATE_PYTHON_NODEPS_REQUIREMENTS[@]}"; "$base" -c 'import sys; print(sys.version)'; } | sha256sum | cut -d' ' -f1)
 
 up_to_date() { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && "$python" -c '' 2>/dev/null; }
 
@@ -54,7 +60,8 @@ if [ ! -x "$python" ]; then
   "$base" -m venv "$venv" >&2 || {
     log "python3 -m venv failed: on Debian install the python3-venv package (scripts/lib.sh lists it)"; exit 1; }
 fi
-log "installing python peers: ${WAGATE_PYTHON_REQUIREMENTS[*]}"
+log "installing python peers: ${WAGATE_PYTHON_REQUIREMENTS[*]} ${WAGATE_PYTHON_NODEPS_REQUIREMENTS[*]} (--no-deps)"
 "$python" -m pip install --disable-pip-version-check --no-input -q "${WAGATE_PYTHON_REQUIREMENTS[@]}" >&2
+"$python" -m pip install --disable-pip-version-check --no-input -q --no-deps "${WAGATE_PYTHON_NODEPS_REQUIREMENTS[@]}" >&2
 echo "$want" >"$stamp"
 echo "$python"
