@@ -122,7 +122,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAProtoTests",
-            dependencies: ["WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["WAProto", "WAWeb", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Interop/neonize_peer.py"],
             swiftSettings: swiftSettings),
         .testTarget(

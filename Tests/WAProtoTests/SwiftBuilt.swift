@@ -1,6 +1,7 @@
 import Foundation
 import SwiftProtobuf
 import WAProto
+import WAWeb
 
 /// Messages built with our generated code, with the values wa-md-protocol.md §2 and §5.6 describe.
 /// neonize parses all of them in the suite's one Python run (`Neonize.response`).
@@ -17,74 +18,17 @@ enum SwiftBuilt {
     static let registrationID: UInt32 = 0x1A2B_3C4D
     static let signedPreKeyID: UInt32 = 1
 
-    static func userAgent() -> WA6_ClientPayload.UserAgent {
-        var agent = WA6_ClientPayload.UserAgent()
-        agent.platform = .web
-        agent.appVersion.primary = appVersion.primary
-        agent.appVersion.secondary = appVersion.secondary
-        agent.appVersion.tertiary = appVersion.tertiary
-        agent.mcc = "000"
-        agent.mnc = "000"
-        agent.osVersion = "0.1"
-        agent.manufacturer = ""
-        agent.device = "Desktop"
-        agent.osBuildNumber = "0.1"
-        agent.releaseChannel = .release
-        agent.localeLanguageIso6391 = "en"
-        agent.localeCountryIso31661Alpha2 = "US"
-        return agent
-    }
+    /// The production builders (`WAWeb.ClientPayloads`) with the values above: the interop tests check
+    /// what the gateway really sends, with deterministic keys.
+    static let identity = ClientIdentity(version: appVersion)
 
-    static func commonPayload() -> WA6_ClientPayload {
-        var payload = WA6_ClientPayload()
-        payload.userAgent = userAgent()
-        payload.webInfo.webSubPlatform = .webBrowser
-        payload.connectType = .wifiUnknown
-        payload.connectReason = .userActivated
-        return payload
-    }
-
-    static func deviceProps() -> WACompanionReg_DeviceProps {
-        var props = WACompanionReg_DeviceProps()
-        props.os = "wagate"
-        props.version.primary = 0
-        props.version.secondary = 1
-        props.version.tertiary = 0
-        props.platformType = .desktop
-        props.requireFullSync = false
-        var history = WACompanionReg_DeviceProps.HistorySyncConfig()
-        history.storageQuotaMb = 10240
-        history.inlineInitialPayloadInE2EeMsg = true
-        history.supportCallLogHistory = true
-        history.supportBotUserAgentChatHistory = true
-        history.supportCagReactionsAndPolls = true
-        history.supportBizHostedMsg = true
-        history.supportRecentSyncChunkMessageCountTuning = true
-        history.supportHostedGroupMsg = true
-        history.supportFbidBotChatHistory = true
-        history.supportMessageAssociation = true
-        history.supportGroupHistory = true
-        history.thumbnailSyncDaysLimit = 60
-        props.historySyncConfig = history
-        return props
-    }
+    static func deviceProps() -> WACompanionReg_DeviceProps { ClientPayloads.deviceProps(identity) }
 
     /// §2.1: a new device. No username or device; passive and pull false; the registration data.
     static func registrationPayload() throws -> WA6_ClientPayload {
-        var payload = commonPayload()
-        payload.passive = false
-        payload.pull = false
-        var pairing = WA6_ClientPayload.DevicePairingRegistrationData()
-        pairing.eRegid = Data(withUnsafeBytes(of: registrationID.bigEndian) { Array($0) })
-        pairing.eKeytype = Data([0x05])
-        pairing.eIdent = bytes(32, seed: 1)
-        pairing.eSkeyID = Data(withUnsafeBytes(of: signedPreKeyID.bigEndian) { Array($0.dropFirst()) })
-        pairing.eSkeyVal = bytes(32, seed: 2)
-        pairing.eSkeySig = bytes(64, seed: 3)
-        pairing.buildHash = buildHash
-        pairing.deviceProps = try deviceProps().serializedBytes()
-        payload.devicePairingData = pairing
-        return payload
+        try ClientPayloads.registration(
+            registrationID: registrationID, identityPublicKey: Array(bytes(32, seed: 1)), signedPreKeyID: signedPreKeyID,
+            signedPreKeyPublicKey: Array(bytes(32, seed: 2)), signedPreKeySignature: Array(bytes(64, seed: 3)), identity: identity)
     }
 
     static let username: UInt64 = 12_025_550_123
@@ -92,15 +36,7 @@ enum SwiftBuilt {
 
     /// §2.2: a paired device. Username and device from the stored JID; passive and pull true.
     static func loginPayload() -> WA6_ClientPayload {
-        var payload = commonPayload()
-        payload.username = username
-        payload.device = deviceID
-        payload.passive = true
-        payload.pull = true
-        payload.lidDbMigrated = true
-        payload.lc = 1
-        payload.pushName = "wagate ✓"
-        return payload
+        ClientPayloads.login(username: username, device: deviceID, pushName: "wagate ✓", identity: identity)
     }
 
     static func clientHello() -> WA6_HandshakeMessage {

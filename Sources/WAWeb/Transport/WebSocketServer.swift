@@ -150,8 +150,8 @@ public struct WebSocketServer: Sendable {
         }
     }
 
-    /// Optional TLS, HTTP/1.1 with the websocket upgrader for `configuration.path`, the refusal responder
-    /// for everything else, and a handshake timer.
+    /// Optional TLS, HTTP/1.1 with the websocket upgrader for `configuration.path`, the gate that refuses
+    /// everything else, and a handshake timer.
     private static func configurePipeline(
         _ channel: any Channel, configuration: WebSocketServerConfiguration, sslContext: NIOSSLContext?
     ) throws -> EventLoopFuture<UpgradeResult> {
@@ -166,8 +166,8 @@ public struct WebSocketServer: Sendable {
         let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
             maxFrameSize: maximumMessageLength,
             enableAutomaticErrorHandling: false,  // WebSocketMessageHandler maps decoder errors to close codes
-            shouldUpgrade: { channel, head in
-                channel.eventLoop.makeSucceededFuture(WebSocketUpgradeRequest(head).path == path ? HTTPHeaders() : nil)
+            shouldUpgrade: { channel, _ in
+                channel.eventLoop.makeSucceededFuture(HTTPHeaders())  // WebSocketUpgradeGate already checked
             },
             upgradePipelineHandler: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
@@ -185,16 +185,18 @@ public struct WebSocketServer: Sendable {
                 }
             })
 
-        let upgrade = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+        let operations = channel.pipeline.syncOperations
+        let upgrade = try operations.configureUpgradableHTTPServerPipeline(
             configuration: .init(
                 upgradeConfiguration: .init(
                     upgraders: [upgrader],
                     notUpgradingCompletionHandler: { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(WebSocketUpgradeRefusalResponder(path: path))
-                            return UpgradeResult.refused
-                        }
+                        // Unreachable in practice: the gate answers every request that is not upgraded.
+                        channel.close(promise: nil)
+                        return channel.eventLoop.makeSucceededFuture(UpgradeResult.refused)
                     })))
+        let upgradeHandler = try operations.handler(type: NIOTypedHTTPServerUpgradeHandler<UpgradeResult>.self)
+        try operations.addHandler(WebSocketUpgradeGate(path: path), position: .before(upgradeHandler))
 
         // A peer that connects and never finishes the handshake must not hold a task forever.
         let timer = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.handshakeTimeout)) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAGateCrypto
+import WAProto
 import WAWeb
 
 @Suite struct DeviceCredentialsTests {
@@ -57,5 +58,28 @@ import WAWeb
         #expect(Data(base64Encoded: String(fields[2])).map(Array.init) == c.identityKey.publicKey)
         #expect(Data(base64Encoded: String(fields[3])).map(Array.init) == c.advSecret.copyBytes())
         #expect(fields[4] == "9")
+    }
+}
+
+@Suite struct ClientPayloadsTests {
+    @Test func registrationCarriesTheStoredCredentialsPublicParts() throws {
+        let c = try DeviceCredentials.generate()
+        let payload = try ClientPayloads.registration(c)
+        let pairing = payload.devicePairingData
+        #expect(Array(pairing.eIdent) == c.identityKey.publicKey)
+        #expect(Array(pairing.eSkeyVal) == c.signedPreKey.keyPair.publicKey)
+        #expect(Array(pairing.eSkeyID) == [0, 0, 1])
+        #expect(Array(pairing.eRegid) == [UInt8(c.registrationID >> 24), UInt8((c.registrationID >> 16) & 0xFF),
+                                          UInt8((c.registrationID >> 8) & 0xFF), UInt8(c.registrationID & 0xFF)])
+        #expect(XEdDSA.isValidSignature(Array(pairing.eSkeySig), for: [0x05] + Array(pairing.eSkeyVal), publicKey: Array(pairing.eIdent)))
+        // MD5("2.3000.1045649367"), as an independent implementation (Python's hashlib) computes it.
+        #expect(Array(pairing.buildHash).map { String(format: "%02x", $0) }.joined() == "9fa53af9421567b114e33c9bb1ef7db2")
+        #expect(!payload.hasUsername && !payload.passive)
+    }
+
+    @Test func loginCarriesTheDeviceAddress() {
+        let payload = ClientPayloads.login(username: 15_550_001_111, device: 7, pushName: nil)
+        #expect(payload.username == 15_550_001_111 && payload.device == 7 && payload.passive && payload.pull)
+        #expect(!payload.hasDevicePairingData && !payload.hasPushName)
     }
 }
