@@ -49,7 +49,8 @@ public struct WebSocketClient: Sendable {
             guard url.isLoopback else {
                 throw WebSocketError(
                     .insecureTransport,
-                    "refusing plain ws:// to \(url.host): only loopback hosts may be reached without TLS; use wss://")
+                    "refusing plain ws:// to \(url.host): only loopback hosts may be reached without TLS; use wss://"
+                )
             }
             sslContext = nil
         }
@@ -75,8 +76,12 @@ public struct WebSocketClient: Sendable {
         let closeTimeout = configuration.closeTimeout
         return try await channel.executeThenClose { inbound, outbound in
             let connection = WebSocketConnection(
-                inbound: inbound, outbound: outbound, channel: channel.channel, state: state,
-                closeTimeout: closeTimeout)
+                inbound: inbound,
+                outbound: outbound,
+                channel: channel.channel,
+                state: state,
+                closeTimeout: closeTimeout
+            )
             do {
                 let result = try await body(connection)
                 await connection.close()
@@ -113,7 +118,7 @@ public struct WebSocketClient: Sendable {
             } else {
                 // Loopback only (checked in init). `localhost` is pinned to 127.0.0.1 so that no resolver
                 // can send plain-text traffic elsewhere.
-                let ip = url.host.hasPrefix("localhost") ? "127.0.0.1" : url.host
+                let ip = url.host == "localhost" || url.host == "localhost." ? "127.0.0.1" : url.host
                 let address = try SocketAddress(ipAddress: ip, port: url.port)
                 upgrade = try await bootstrap.connect(to: address, channelInitializer: initializer)
             }
@@ -128,8 +133,11 @@ public struct WebSocketClient: Sendable {
             throw error
         } catch let error as NIOHTTPClientUpgradeError {
             throw WebSocketError(
-                .upgradeRejected, "the server's 101 response is not a valid websocket upgrade (\(error))",
-                httpStatus: 101, underlying: error)
+                .upgradeRejected,
+                "the server's 101 response is not a valid websocket upgrade (\(error))",
+                httpStatus: 101,
+                underlying: error
+            )
         } catch {
             throw connectError(error, deadline: deadline)
         }
@@ -141,8 +149,10 @@ public struct WebSocketClient: Sendable {
             let status = try? await statusFuture.get()
             let statusText = status.map { "\($0.code) \($0.reasonPhrase)" } ?? "no response"
             throw WebSocketError(
-                .upgradeRejected, "the server refused the websocket upgrade of \(url): \(statusText)",
-                httpStatus: status.map { Int($0.code) })
+                .upgradeRejected,
+                "the server refused the websocket upgrade of \(url): \(statusText)",
+                httpStatus: status.map { Int($0.code) }
+            )
         }
     }
 
@@ -153,6 +163,9 @@ public struct WebSocketClient: Sendable {
         }
         if NIODeadline.now() >= deadline {
             return WebSocketError(.connectTimeout, "connecting to \(url) timed out", underlying: error)
+        }
+        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
+            return WebSocketError(.connectionFailed, "TLS handshake with \(url) failed", underlying: error)
         }
         return WebSocketError(.connectionFailed, "cannot connect to \(url)", underlying: error)
     }
@@ -167,7 +180,9 @@ public struct WebSocketClient: Sendable {
             // SNI takes a name, never an IP literal; for a literal NIOSSL checks the certificate against the
             // connected address instead.
             let handler = try NIOSSLClientHandler(
-                context: sslContext, serverHostname: url.hostIsIPAddress ? nil : url.host)
+                context: sslContext,
+                serverHostname: url.hostIsIPAddress ? nil : url.host
+            )
             try operations.addHandler(handler)
         }
 
@@ -182,13 +197,21 @@ public struct WebSocketClient: Sendable {
                 let state = WebSocketConnectionState()
                 try channel.pipeline.syncOperations.addHandler(
                     WebSocketMessageHandler(
-                        role: .client, maximumMessageLength: maximumMessageLength, closeTimeout: closeTimeout,
-                        state: state))
+                        role: .client,
+                        maximumMessageLength: maximumMessageLength,
+                        closeTimeout: closeTimeout,
+                        state: state
+                    )
+                )
                 let asyncChannel = try NIOAsyncChannel<ByteBuffer, WebSocketOutboundCommand>(
                     wrappingChannelSynchronously: channel,
                     configuration: .init(
                         backPressureStrategy: .init(
-                            lowWatermark: max(highWatermark / 2, 1), highWatermark: highWatermark)))
+                            lowWatermark: max(highWatermark / 2, 1),
+                            highWatermark: highWatermark
+                        )
+                    )
+                )
                 return UpgradeResult.upgraded(asyncChannel, state)
             }
         }
@@ -202,7 +225,8 @@ public struct WebSocketClient: Sendable {
                     try channel.pipeline.syncOperations.addHandler(WebSocketUpgradeRejectionHandler(status: status))
                     return UpgradeResult.rejected(status.futureResult)
                 }
-            })
+            }
+        )
         var pipelineConfiguration = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
         // NIO drops bytes that follow the 101 in the same read by default: those are the server's first
         // websocket frames (WhatsApp's server hello, a sandbox's immediate ping), so they must go on.
@@ -215,7 +239,8 @@ public struct WebSocketClient: Sendable {
         let url = self.url
         let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
             channel.pipeline.fireErrorCaught(
-                WebSocketError(.connectTimeout, "connecting to \(url) timed out (TCP, TLS and HTTP upgrade)"))
+                WebSocketError(.connectTimeout, "connecting to \(url) timed out (TCP, TLS and HTTP upgrade)")
+            )
             channel.close(promise: nil)
         }
         upgrade.whenComplete { _ in timer.cancel() }

@@ -114,7 +114,8 @@ public struct WebSocketConnection: Sendable {
     /// Starts the close handshake and waits until the connection is closed: the peer answered, or
     /// `closeTimeout` passed. Does nothing if the connection is already closing.
     /// - Parameters:
-    ///   - code: The status code (default 1000).
+    ///   - code: The status code (default 1000); one a peer may send: 1000–1003, 1007–1011 or 3000–4999
+    ///     (a precondition: 1005, 1006 and 1015 exist only for reporting).
     ///   - reason: A short reason, cut to 123 UTF-8 bytes.
     public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") async {
         precondition(code.isSendable, "close code \(code) may not be sent")

@@ -21,8 +21,12 @@ final class WebSocketMessageHandler: ChannelDuplexHandler, RemovableChannelHandl
     private let closeTimeout: TimeAmount
     private var closeTimer: Scheduled<Void>?
 
-    init(role: WebSocketMessageStateMachine.Role, maximumMessageLength: Int, closeTimeout: Duration,
-         state: WebSocketConnectionState) {
+    init(
+        role: WebSocketMessageStateMachine.Role,
+        maximumMessageLength: Int,
+        closeTimeout: Duration,
+        state: WebSocketConnectionState
+    ) {
         self.stateMachine = WebSocketMessageStateMachine(role: role, maximumMessageLength: maximumMessageLength)
         self.state = state
         self.closeTimeout = TimeAmount(closeTimeout)
@@ -66,7 +70,8 @@ final class WebSocketMessageHandler: ChannelDuplexHandler, RemovableChannelHandl
                 tooLarge
                 ? WebSocketError(
                     .messageTooLarge,
-                    "inbound frame exceeds the \(stateMachine.maximumMessageLength)-byte message limit")
+                    "inbound frame exceeds the \(stateMachine.maximumMessageLength)-byte message limit"
+                )
                 : WebSocketError(.protocolViolation, "malformed control frame (\(decoderError))")
             fail(context: context, error: failure, closeCode: stateMachine.failed(closeCode: code))
         } else {
@@ -122,8 +127,10 @@ final class WebSocketMessageHandler: ChannelDuplexHandler, RemovableChannelHandl
                 return
             }
             state.markClosing()
-            context.write(wrapOutboundOut(closeFrame(code: code, reason: reason, allocator: context.channel.allocator)),
-                          promise: promise)
+            context.write(
+                wrapOutboundOut(closeFrame(code: code, reason: reason, allocator: context.channel.allocator)),
+                promise: promise
+            )
             // The peer has `closeTimeout` to answer before we drop the connection without its close frame.
             closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: closeTimeout) {
                 context.close(promise: nil)

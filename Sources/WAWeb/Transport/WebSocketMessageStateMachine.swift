@@ -145,8 +145,11 @@ struct WebSocketMessageStateMachine {
     }
 
     private mutating func tooLarge(_ length: Int) -> FrameAction {
-        fail(.messageTooLarge, "inbound message of at least \(length) bytes exceeds the \(maximumMessageLength)-byte limit",
-             .messageTooBig)
+        fail(
+            .messageTooLarge,
+            "inbound message of at least \(length) bytes exceeds the \(maximumMessageLength)-byte limit",
+            .messageTooBig
+        )
     }
 
     private mutating func fail(_ code: WebSocketError.Code, _ message: String, _ closeCode: WebSocketCloseCode)

@@ -79,8 +79,11 @@ public struct WebSocketServer: Sendable {
     private typealias Listener = NIOAsyncChannel<EventLoopFuture<UpgradeResult>, Never>
 
     private enum UpgradeResult: Sendable {
-        case upgraded(NIOAsyncChannel<ByteBuffer, WebSocketOutboundCommand>, WebSocketConnectionState,
-                      WebSocketUpgradeRequest)
+        case upgraded(
+            NIOAsyncChannel<ByteBuffer, WebSocketOutboundCommand>,
+            WebSocketConnectionState,
+            WebSocketUpgradeRequest
+        )
         case refused
     }
 
@@ -114,8 +117,12 @@ public struct WebSocketServer: Sendable {
                             return
                         }
                         await Self.runConnection(
-                            channel, state: state, request: request, closeTimeout: configuration.closeTimeout,
-                            handler: handler)
+                            channel,
+                            state: state,
+                            request: request,
+                            closeTimeout: configuration.closeTimeout,
+                            handler: handler
+                        )
                     }
                 }
             }
@@ -131,8 +138,12 @@ public struct WebSocketServer: Sendable {
     ) async {
         try? await channel.executeThenClose { inbound, outbound in
             let connection = WebSocketConnection(
-                inbound: inbound, outbound: outbound, channel: channel.channel, state: state,
-                closeTimeout: closeTimeout)
+                inbound: inbound,
+                outbound: outbound,
+                channel: channel.channel,
+                state: state,
+                closeTimeout: closeTimeout
+            )
             let failed: Bool
             do {
                 try await withTaskCancellationHandler {
@@ -140,7 +151,9 @@ public struct WebSocketServer: Sendable {
                 } onCancel: {
                     // Server shutdown: tell the peer at once, even if the handler is busy elsewhere.
                     channel.channel.writeAndFlush(
-                        WebSocketOutboundCommand.close(.goingAway, reason: "server shutting down"), promise: nil)
+                        WebSocketOutboundCommand.close(.goingAway, reason: "server shutting down"),
+                        promise: nil
+                    )
                 }
                 failed = false
             } catch {
@@ -153,7 +166,9 @@ public struct WebSocketServer: Sendable {
     /// Optional TLS, HTTP/1.1 with the websocket upgrader for `configuration.path`, the gate that refuses
     /// everything else, and a handshake timer.
     private static func configurePipeline(
-        _ channel: any Channel, configuration: WebSocketServerConfiguration, sslContext: NIOSSLContext?
+        _ channel: any Channel,
+        configuration: WebSocketServerConfiguration,
+        sslContext: NIOSSLContext?
     ) throws -> EventLoopFuture<UpgradeResult> {
         if let sslContext {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
@@ -174,16 +189,25 @@ public struct WebSocketServer: Sendable {
                     let state = WebSocketConnectionState()
                     try channel.pipeline.syncOperations.addHandler(
                         WebSocketMessageHandler(
-                            role: .server, maximumMessageLength: maximumMessageLength, closeTimeout: closeTimeout,
-                            state: state))
+                            role: .server,
+                            maximumMessageLength: maximumMessageLength,
+                            closeTimeout: closeTimeout,
+                            state: state
+                        )
+                    )
                     let asyncChannel = try NIOAsyncChannel<ByteBuffer, WebSocketOutboundCommand>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(
                             backPressureStrategy: .init(
-                                lowWatermark: max(highWatermark / 2, 1), highWatermark: highWatermark)))
+                                lowWatermark: max(highWatermark / 2, 1),
+                                highWatermark: highWatermark
+                            )
+                        )
+                    )
                     return UpgradeResult.upgraded(asyncChannel, state, WebSocketUpgradeRequest(head))
                 }
-            })
+            }
+        )
 
         let operations = channel.pipeline.syncOperations
         let upgrade = try operations.configureUpgradableHTTPServerPipeline(
@@ -194,7 +218,10 @@ public struct WebSocketServer: Sendable {
                         // Unreachable in practice: the gate answers every request that is not upgraded.
                         channel.close(promise: nil)
                         return channel.eventLoop.makeSucceededFuture(UpgradeResult.refused)
-                    })))
+                    }
+                )
+            )
+        )
         let upgradeHandler = try operations.handler(type: NIOTypedHTTPServerUpgradeHandler<UpgradeResult>.self)
         try operations.addHandler(WebSocketUpgradeGate(path: path), position: .before(upgradeHandler))
 

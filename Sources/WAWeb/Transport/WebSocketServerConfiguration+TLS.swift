@@ -20,7 +20,9 @@ extension WebSocketServerConfiguration {
                 let chain = try NIOSSLCertificate.fromPEMBytes(certificateChainPEM)
                 let key = try NIOSSLPrivateKey(bytes: privateKeyPEM, format: .pem)
                 var configuration = TLSConfiguration.makeServerConfiguration(
-                    certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+                    certificateChain: chain.map { .certificate($0) },
+                    privateKey: .privateKey(key)
+                )
                 configuration.minimumTLSVersion = .tlsv12
                 return try NIOSSLContext(configuration: configuration)
             } catch {

@@ -42,8 +42,10 @@ public struct WebSocketURL: Sendable, Hashable, CustomStringConvertible {
         let authority = rest[..<authorityEnd]
         let pathAndQuery = rest[authorityEnd...]
         target = pathAndQuery.isEmpty ? "/" : (pathAndQuery.first == "?" ? "/" + pathAndQuery : String(pathAndQuery))
-        guard !target.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false })
-        else { throw invalid("the path contains whitespace or control characters") }
+        // The target goes verbatim into the request line: printable ASCII only (percent-encode the rest).
+        guard target.unicodeScalars.allSatisfy({ (0x21..<0x7F).contains($0.value) }) else {
+            throw invalid("the path must be printable ASCII without spaces (percent-encode other characters)")
+        }
         guard !authority.contains("@") else { throw invalid("user info is not supported") }
 
         let hostPart: Substring
@@ -68,7 +70,10 @@ public struct WebSocketURL: Sendable, Hashable, CustomStringConvertible {
             hostPart = parts[0]
             portPart = parts.count == 2 ? parts[1] : nil
             guard !hostPart.isEmpty else { throw invalid("no host") }
-            guard hostPart.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") })
+            guard
+                hostPart.allSatisfy({
+                    $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_")
+                })
             else { throw invalid("the host contains characters other than letters, digits, '-', '.' and '_'") }
         }
         host = hostPart.lowercased()

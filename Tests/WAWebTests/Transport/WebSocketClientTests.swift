@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+
 @testable import WAWeb
 
 /// The client against `WebSocketServer` on 127.0.0.1 with an ephemeral port. Nothing here reaches beyond
@@ -15,7 +16,8 @@ struct WebSocketClientTests {
         }
     }
 
-    static func client(port: Int, path: String = "/ws/chat", maximumMessageLength: Int? = nil) throws -> WebSocketClient {
+    static func client(port: Int, path: String = "/ws/chat", maximumMessageLength: Int? = nil) throws -> WebSocketClient
+    {
         var configuration = WebSocketClientConfiguration(url: "ws://127.0.0.1:\(port)\(path)")
         if let maximumMessageLength { configuration.maximumMessageLength = maximumMessageLength }
         return try WebSocketClient(configuration: configuration)
@@ -106,7 +108,10 @@ struct WebSocketClientTests {
                 var received: [[UInt8]] = []
                 for try await message in connection.messages { received.append(message) }
                 #expect(received == [[1, 2, 3]])
-                #expect(connection.peerCloseFrame == WebSocketCloseFrame(code: WebSocketCloseCode(4001), reason: "replaced by another session"))
+                #expect(
+                    connection.peerCloseFrame
+                        == WebSocketCloseFrame(code: WebSocketCloseCode(4001), reason: "replaced by another session")
+                )
                 await #expect(throws: WebSocketError.self) { try await connection.send([9]) }
             }
         }
