@@ -96,10 +96,10 @@ public enum ClientPayloads {
         payload.passive = false
         payload.pull = false
         var pairing = WA6_ClientPayload.DevicePairingRegistrationData()
-        pairing.eRegid = Data(bigEndian(registrationID))
+        pairing.eRegid = Data(DeviceCredentials.bigEndian(registrationID))
         pairing.eKeytype = Data([0x05])
         pairing.eIdent = Data(identityPublicKey)
-        pairing.eSkeyID = Data(bigEndian(signedPreKeyID).dropFirst())  // 3 bytes
+        pairing.eSkeyID = Data(DeviceCredentials.bigEndian(signedPreKeyID).dropFirst())  // 3 bytes
         pairing.eSkeyVal = Data(signedPreKeyPublicKey)
         pairing.eSkeySig = Data(signedPreKeySignature)
         pairing.buildHash = Data(MD5.hash(Array(identity.versionString.utf8)))
@@ -132,6 +132,4 @@ public enum ClientPayloads {
         if let pushName { payload.pushName = pushName }
         return payload
     }
-
-    static func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
 }

@@ -194,24 +194,9 @@ public struct WebSocketClient: Sendable {
             enableAutomaticErrorHandling: false  // WebSocketMessageHandler maps decoder errors to close codes
         ) { channel, _ in
             channel.eventLoop.makeCompletedFuture {
-                let state = WebSocketConnectionState()
-                try channel.pipeline.syncOperations.addHandler(
-                    WebSocketMessageHandler(
-                        role: .client,
-                        maximumMessageLength: maximumMessageLength,
-                        closeTimeout: closeTimeout,
-                        state: state
-                    )
-                )
-                let asyncChannel = try NIOAsyncChannel<ByteBuffer, WebSocketOutboundCommand>(
-                    wrappingChannelSynchronously: channel,
-                    configuration: .init(
-                        backPressureStrategy: .init(
-                            lowWatermark: max(highWatermark / 2, 1),
-                            highWatermark: highWatermark
-                        )
-                    )
-                )
+                let (asyncChannel, state) = try WebSocketMessageHandler.installAsync(
+                    on: channel, role: .client, maximumMessageLength: maximumMessageLength, closeTimeout: closeTimeout,
+                    highWatermark: highWatermark)
                 return UpgradeResult.upgraded(asyncChannel, state)
             }
         }

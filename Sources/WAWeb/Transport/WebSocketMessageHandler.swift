@@ -199,3 +199,21 @@ final class WebSocketMessageHandler: ChannelDuplexHandler, RemovableChannelHandl
         return String(result)
     }
 }
+
+extension WebSocketMessageHandler {
+    /// Installs the message handler on an upgraded channel and wraps it for async use, with the
+    /// back-pressure both sides use: at most `highWatermark` inbound messages wait before the socket
+    /// stops being read. Runs on the channel's event loop (inside the upgrader's completion).
+    static func installAsync(
+        on channel: any Channel, role: WebSocketMessageStateMachine.Role, maximumMessageLength: Int, closeTimeout: Duration, highWatermark: Int
+    ) throws -> (NIOAsyncChannel<ByteBuffer, WebSocketOutboundCommand>, WebSocketConnectionState) {
+        let state = WebSocketConnectionState()
+        try channel.pipeline.syncOperations.addHandler(
+            WebSocketMessageHandler(role: role, maximumMessageLength: maximumMessageLength, closeTimeout: closeTimeout, state: state))
+        let asyncChannel = try NIOAsyncChannel<ByteBuffer, WebSocketOutboundCommand>(
+            wrappingChannelSynchronously: channel,
+            configuration: .init(
+                backPressureStrategy: .init(lowWatermark: max(highWatermark / 2, 1), highWatermark: highWatermark)))
+        return (asyncChannel, state)
+    }
+}

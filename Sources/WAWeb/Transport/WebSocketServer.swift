@@ -186,24 +186,9 @@ public struct WebSocketServer: Sendable {
             },
             upgradePipelineHandler: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
-                    let state = WebSocketConnectionState()
-                    try channel.pipeline.syncOperations.addHandler(
-                        WebSocketMessageHandler(
-                            role: .server,
-                            maximumMessageLength: maximumMessageLength,
-                            closeTimeout: closeTimeout,
-                            state: state
-                        )
-                    )
-                    let asyncChannel = try NIOAsyncChannel<ByteBuffer, WebSocketOutboundCommand>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(
-                            backPressureStrategy: .init(
-                                lowWatermark: max(highWatermark / 2, 1),
-                                highWatermark: highWatermark
-                            )
-                        )
-                    )
+                    let (asyncChannel, state) = try WebSocketMessageHandler.installAsync(
+                        on: channel, role: .server, maximumMessageLength: maximumMessageLength, closeTimeout: closeTimeout,
+                        highWatermark: highWatermark)
                     return UpgradeResult.upgraded(asyncChannel, state, WebSocketUpgradeRequest(head))
                 }
             }
