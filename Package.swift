@@ -58,6 +58,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(
+            name: "WAGateSandbox",
+            dependencies: [
+                "WAWeb", "WABinary", "WAGateCrypto", "WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "WAQRCode",
             dependencies: ["CQREncode", "CZlib"],
             swiftSettings: swiftSettings),
@@ -116,6 +122,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Interop/noise_responder.py"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WAGateSandboxTests", dependencies: ["WAGateSandbox", "WAWeb", "WABinary", "WAGateCrypto"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAQRCodeTests", dependencies: ["WAQRCode"],
