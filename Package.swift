@@ -83,9 +83,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(
+            name: "WAGateLink",
+            dependencies: [
+                "WAGateCore", "WAWeb", "WABinary", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "WAGateControl",
             dependencies: [
-                "WAGateCore",
+                "WAGateCore", "WAQRCode",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "wagate",
             dependencies: [
-                "WAGateControl", "WAGateCore", "WAGateStore", "WAGateCrypto",
+                "WAGateControl", "WAGateCore", "WAGateStore", "WAGateCrypto", "WAGateLink", "WAGateSandbox", "WAWeb", "WAQRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,6 +159,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WAGateLinkTests",
+            dependencies: ["WAGateLink", "WAGateCore", "WAGateSandbox", "WAWeb", "WABinary", "WAGateTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests", dependencies: ["WAGateTestSupport", "WAGateCore"],

@@ -1,5 +1,6 @@
 import Foundation
 import WAGateCore
+import WAQRCode
 
 /// Facts about the running gateway that `gateway.status` reports.
 public struct GatewayInfo: Sendable {
@@ -115,6 +116,57 @@ public struct GatewayMethods: Sendable {
             let reason = try params.optionalString("reason") ?? "stopped by operator (uid \(context.peer.uid))"
             try Self.submit(.stop(reason: reason), to: account)
             return ["account": await account.snapshot().json, "queued": true]
+        }
+
+        methods.register(
+            "accounts.qr",
+            description: "The QR code to scan while an account waits to be linked: {account, png?}; text, expiry and, with png, PNG bytes in base64."
+        ) { _, params in
+            try params.rejectUnknownParams(allowed: ["account", "png"])
+            let account = try Self.account(params, registry)
+            let wantsPNG = try params.optionalBool("png") ?? false
+            guard let qr = await account.currentQR() else {
+                let status = await account.snapshot()
+                throw ControlError(
+                    code: 103,
+                    message: "\(account.id) is not waiting for a QR scan (state \(status.state.rawValue)\(status.reason.map { ": \($0)" } ?? ""))",
+                    kind: "gw.NotAwaitingScan",
+                    data: ["account": .string(account.id.description), "state": .string(status.state.rawValue)])
+            }
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            var result: [String: JSONValue] = [
+                "account": .string(account.id.description),
+                "text": .string(qr.text),
+                "shown_at": .string(formatter.string(from: qr.shownAt)),
+                "expires_at": .string(formatter.string(from: qr.expiresAt)),
+                "expires_in_s": .int(Int64(max(0, qr.expiresAt.timeIntervalSinceNow.rounded()))),
+            ]
+            if wantsPNG {
+                do {
+                    result["png_base64"] = .string(Data(try QRCode(qr.text).pngBytes()).base64EncodedString())
+                } catch {
+                    throw ControlError.internalError("cannot render the QR code: \(error)")
+                }
+            }
+            return .object(result)
+        }
+
+        methods.register(
+            "accounts.link",
+            description: "Link by phone number instead of a QR scan: {account, phone: \"+15550001111\"}; returns the code to type on the phone.",
+            mutating: true
+        ) { _, params in
+            try params.rejectUnknownParams(allowed: ["account", "phone"])
+            let account = try Self.account(params, registry)
+            let phone = try params.requireString("phone")
+            do {
+                let code = try await account.requestPairingCode(phoneNumber: phone)
+                return ["account": .string(account.id.description), "code": .string(code)]
+            } catch let error as AccountLinkError {
+                throw ControlError(
+                    code: 104, message: error.description, kind: "gw.LinkRefused", data: ["account": .string(account.id.description)])
+            }
         }
     }
 

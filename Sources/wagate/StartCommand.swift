@@ -6,7 +6,9 @@ import UnixSignals
 import WAGateControl
 import WAGateCore
 import WAGateCrypto
+import WAGateLink
 import WAGateStore
+import WAWeb
 
 /// `wagate start`: runs the gateway in the foreground until SIGTERM or SIGINT.
 struct StartCommand: AsyncParsableCommand {
@@ -15,6 +17,7 @@ struct StartCommand: AsyncParsableCommand {
 
     @OptionGroup var sources: ConfigurationOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var web: WebLinkOptions
 
     @Option(help: "The control socket (default: <state-dir>/control.sock).")
     var socket: String?
@@ -27,6 +30,7 @@ struct StartCommand: AsyncParsableCommand {
             throw ValidationError("no agents: pass --character=PATH (repeatable), --characters DIR or --config FILE")
         }
         let configuration = try loadConfiguration(sources, environment: environment)
+        let webLink = try web.configuration(environment: environment)
         for warning in configuration.warnings { logger.warning("\(warning.description)") }
         reportConnectors(configuration, logger: logger)
         let authDirIssues = configuration.checkAuthDirectories()
@@ -47,7 +51,7 @@ struct StartCommand: AsyncParsableCommand {
         let database = try await Database.open(stateDirectory: stateDirectory, environment: environment, logger: logger)
         do {
             try await runGateway(
-                configuration: configuration, database: database, ring: ring, stateDirectory: stateDirectory,
+                configuration: configuration, webLink: webLink, database: database, ring: ring, stateDirectory: stateDirectory,
                 socketPath: socketPath, logger: logger)
         } catch {
             await database.close()
@@ -58,7 +62,7 @@ struct StartCommand: AsyncParsableCommand {
     }
 
     private func runGateway(
-        configuration: GatewayConfiguration, database: Database, ring: KeyRing, stateDirectory: String, socketPath: String,
+        configuration: GatewayConfiguration, webLink: WebLinkConfiguration, database: Database, ring: KeyRing, stateDirectory: String, socketPath: String,
         logger: Logger
     ) async throws {
         let pool = database.pool
@@ -82,7 +86,8 @@ struct StartCommand: AsyncParsableCommand {
         let registry = Registry(
             agents: configuration.agents,
             opener: StoreSessionOpener(credentials: credentials, keys: keys, logger: logger),
-            links: .none,
+            links: WebAccountLink.factory(
+                credentials: credentials, configuration: webLink, logger: logger, presentQR: TerminalQRDisplay().present),
             observer: GatewayObserver(accounts: accountsRepository, events: events, logger: logger),
             logger: logger)
 
@@ -109,7 +114,7 @@ struct StartCommand: AsyncParsableCommand {
             "wagate started",
             metadata: [
                 "agents": "\(configuration.agents.count)", "socket": "\(socketPath)", "master_key": "\(ring.current.id)",
-                "pid": "\(ProcessInfo.processInfo.processIdentifier)",
+                "pid": "\(ProcessInfo.processInfo.processIdentifier)", "whatsapp_web": "\(webLink.webSocket.url)",
             ])
         try await group.run()
     }

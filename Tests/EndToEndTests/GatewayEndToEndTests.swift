@@ -123,11 +123,12 @@ import Glibc
             #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == keyBefore)
             await stop(again, signal: SIGTERM)
 
-            // Each transition was recorded in PostgreSQL.
+            // Each transition was recorded in PostgreSQL, the last one by the clean shutdown.
             let rows = try await db.pool.query(
                 "SELECT state, state_reason FROM accounts WHERE account_id = 'milady-whatsapp-test/default'")
             #expect(rows.rowCount == 1)
-            #expect(try rows.string(row: 0, column: 0) == account["state"]?.stringValue)
+            #expect(try rows.string(row: 0, column: 0) == "stopped")
+            #expect(try rows.string(row: 0, column: 1) == "gateway shutting down")
         }
     }
 

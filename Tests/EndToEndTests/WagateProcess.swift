@@ -31,6 +31,10 @@ final class WagateProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["WAGATE_MASTER_KEY"] = nil
         env["DATABASE_URL"] = nil
+        // Tests never reach WhatsApp: a gateway not pointed at a sandbox gets a closed loopback port
+        // (its accounts back off), whatever the machine's environment says.
+        env["WAGATE_WA_URL"] = "ws://127.0.0.1:9/ws/chat"
+        env["WAGATE_WA_ROOT_KEY"] = nil
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.standardOutput = handle

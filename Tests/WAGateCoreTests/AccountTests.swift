@@ -76,7 +76,7 @@ final class Flag: Sendable { let value = Mutex(false) }
     @Test func linkReportsDriveTheStateAndStopCancelsTheLink() async throws {
         let observer = RecordingObserver()
         let cancelled = Flag()
-        let links = AccountLinkFactory { _, _ in ScriptedLink(cancelled: cancelled) }
+        let links = AccountLinkFactory { _, _, _ in ScriptedLink(cancelled: cancelled) }
         let account = makeAccount(links: links, observer: observer)
         let loop = Task { await account.run() }
         _ = account.submit(.start)
@@ -92,7 +92,7 @@ final class Flag: Sendable { let value = Mutex(false) }
 
     @Test func shutdownStopsAnActiveAccount() async throws {
         let observer = RecordingObserver()
-        let links = AccountLinkFactory { _, _ in ScriptedLink() }
+        let links = AccountLinkFactory { _, _, _ in ScriptedLink() }
         let account = makeAccount(links: links, observer: observer)
         let loop = Task { await account.run() }
         _ = account.submit(.start)

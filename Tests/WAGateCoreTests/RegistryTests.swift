@@ -16,7 +16,7 @@ import WAGateCore
         Registry(
             agents: [agent],
             opener: FixedOpener(result: .success(OpenedSession(linked: true, credentialNames: ["noise"]))),
-            links: AccountLinkFactory { _, _ in ScriptedLink() },
+            links: AccountLinkFactory { _, _, _ in ScriptedLink() },
             observer: observer, logger: Logger(label: "test"))
     }
 

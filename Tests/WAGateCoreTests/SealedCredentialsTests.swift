@@ -66,11 +66,14 @@ import WAGateTestSupport
             let keys = AccountKeys(ring: ring, repository: DataKeyRepository(pool: db.pool), logger: logger)
             let creds = SealedCredentials(keys: keys, repository: CredentialRepository(pool: db.pool))
             try await creds.put(try secret("session"), name: "noise", account: account, authDir: dir)
+            // Keys alone are a device still waiting for its first scan, not a linked one.
+            #expect(try await opener().openSession(for: account, definition: definition).linked == false)
+            try await creds.put(try secret("device"), name: OpenedSession.linkedDeviceEntry, account: account, authDir: dir)
             let keyFile = (dir as NSString).appendingPathComponent(AccountKeys.keyFileName)
             #expect((try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int) == 0o600)
 
             let linked = try await opener().openSession(for: account, definition: definition)
-            #expect(linked.linked && linked.credentialNames == ["noise"])
+            #expect(linked.linked && linked.credentialNames == ["noise", OpenedSession.linkedDeviceEntry])
 
             // The documented re-pair step: delete the authDir's contents.
             for f in try FileManager.default.contentsOfDirectory(atPath: dir) {

@@ -44,6 +44,7 @@ public actor Account {
 
     private var status: AccountStatus
     private var linkTask: Task<Void, Never>?
+    private var link: (any AccountLink)?
     /// Incremented for every link started, so reports from a link that was already stopped are ignored.
     private var generation = 0
 
@@ -114,6 +115,22 @@ public actor Account {
         }
     }
 
+    /// The QR code to scan, while the account waits for one.
+    public func currentQR() -> PairingQR? {
+        guard status.state == .awaitingQR else { return nil }
+        return link?.currentQR()
+    }
+
+    /// Asks the running link for a phone-number pairing code.
+    /// - Throws: ``AccountLinkError`` when the account is not waiting to be linked.
+    public func requestPairingCode(phoneNumber: String) async throws -> String {
+        guard status.state == .awaitingQR, let link else {
+            throw AccountLinkError(
+                "\(id) is not waiting to be linked (state \(status.state.rawValue)); a pairing code is only available while it waits for a scan")
+        }
+        return try await link.requestPairingCode(phoneNumber: phoneNumber)
+    }
+
     // MARK: - Commands
 
     private func handle(_ command: Command) async {
@@ -150,7 +167,7 @@ public actor Account {
             logger.warning("stored session is unreadable; treating the account as not linked", metadata: ["reason": "\(unreadable)"])
         }
         status.linked = session.linked
-        guard let link = links.make(definition, session) else {
+        guard let link = links.make(id, definition, session) else {
             let what = definition.kind == .cloud ? "WhatsApp Business Cloud API" : "WhatsApp Web (QR link)"
             await transition(to: .failed, reason: "\(what) connections are not available in this build of wagate")
             return
@@ -162,17 +179,25 @@ public actor Account {
         }
         // An unstructured task, owned by this actor: it is cancelled and awaited in `stopLink()` on every
         // path out of the running states, so it never outlives the account's loop.
+        self.link = link
         linkTask = Task { await link.run(reporter: reporter) }
     }
 
     private func stopLink() async {
         guard let task = linkTask else { return }
         linkTask = nil
+        link = nil
         task.cancel()
         await task.value
     }
 
     private func transition(to state: AccountState, reason: String?) async {
+        // A login proves a linked device; waiting for a scan or a removed device proves none.
+        switch state {
+        case .connected: status.linked = true
+        case .awaitingQR, .loggedOut: status.linked = false
+        default: break
+        }
         status.state = state
         status.reason = reason
         status.since = Date()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The connection of one account to WhatsApp (WhatsApp Web by QR link, or the Business Cloud API).
 ///
 /// A link runs until it is cancelled (the account stops) or it ends by itself; it reports its progress
@@ -6,6 +8,50 @@
 public protocol AccountLink: Sendable {
     /// Runs the connection. Must return promptly when the task is cancelled.
     func run(reporter: AccountLinkReporter) async
+
+    /// The QR code the phone should scan now; `nil` when the link is not waiting for a scan.
+    func currentQR() -> PairingQR?
+
+    /// Asks for a phone-number pairing code (the alternative to scanning), shown as `XXXX-XXXX`.
+    /// - Parameter phoneNumber: The number of the phone that will link, in international form.
+    /// - Throws: ``AccountLinkError`` when the link is not waiting for a scan or cannot pair this way.
+    func requestPairingCode(phoneNumber: String) async throws -> String
+}
+
+extension AccountLink {
+    /// Links without QR pairing (the Cloud API) never have a code to show.
+    public func currentQR() -> PairingQR? { nil }
+
+    /// Links without QR pairing refuse pairing codes.
+    public func requestPairingCode(phoneNumber: String) async throws -> String {
+        throw AccountLinkError("this account does not link with a phone (it is not a WhatsApp Web account)")
+    }
+}
+
+/// A QR code on offer for linking a device.
+public struct PairingQR: Sendable, Equatable {
+    /// The text to encode (`https://wa.me/settings/linked_devices#…`).
+    public var text: String
+    /// When it was shown.
+    public var shownAt: Date
+    /// When the link replaces it with the next one.
+    public var expiresAt: Date
+
+    /// Creates a snapshot.
+    public init(text: String, shownAt: Date, expiresAt: Date) {
+        self.text = text
+        self.shownAt = shownAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Why a request to an account's link was refused.
+public struct AccountLinkError: Error, Sendable, CustomStringConvertible {
+    /// What to tell the operator.
+    public var description: String
+
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
 }
 
 /// How a link tells its account what is happening.
@@ -21,12 +67,14 @@ public struct AccountLinkReporter: Sendable {
 
 /// Makes the link for an account kind; returns `nil` when this build has no link for it.
 public struct AccountLinkFactory: Sendable {
-    let make: @Sendable (AccountDefinition, OpenedSession) -> (any AccountLink)?
+    let make: @Sendable (AccountID, AccountDefinition, OpenedSession) -> (any AccountLink)?
 
     /// Creates a factory.
-    public init(_ make: @escaping @Sendable (AccountDefinition, OpenedSession) -> (any AccountLink)?) { self.make = make }
+    public init(_ make: @escaping @Sendable (AccountID, AccountDefinition, OpenedSession) -> (any AccountLink)?) {
+        self.make = make
+    }
 
     /// A factory that has no links: accounts start, open their stored session, and then report that
     /// no connection is available for their kind.
-    public static let none = AccountLinkFactory { _, _ in nil }
+    public static let none = AccountLinkFactory { _, _, _ in nil }
 }

@@ -1,6 +1,10 @@
 /// What an account found when it opened its stored session.
 public struct OpenedSession: Sendable {
-    /// Whether stored credentials exist and could be decrypted.
+    /// The credential whose presence means a phone linked this account's device (WhatsApp Web's
+    /// `PairedDevice.entryName`; named here because the store, not the protocol, decides "linked").
+    public static let linkedDeviceEntry = "paired-device"
+
+    /// Whether a linked device is stored and could be decrypted.
     public var linked: Bool
     /// Stored credential names (never their values).
     public var credentialNames: [String]

@@ -19,7 +19,8 @@ public struct StoreSessionOpener: AccountSessionOpener {
     public func openSession(for id: AccountID, definition: AccountDefinition) async throws -> OpenedSession {
         switch try await credentials.load(account: id, authDir: definition.authDir) {
         case .values(let values):
-            return OpenedSession(linked: !values.isEmpty, credentialNames: values.keys.sorted())
+            // Keys alone are a device waiting for its first scan; only the linked device makes it linked.
+            return OpenedSession(linked: values[OpenedSession.linkedDeviceEntry] != nil, credentialNames: values.keys.sorted())
         case .unreadable(let reason):
             let discarded = try await credentials.discard(account: id)
             logger.warning(
