@@ -327,12 +327,17 @@ public final class WebAccountLink: AccountLink {
         var machine = pairing
         defer { pairing = machine }
         let end = await withConnection(device: device, payload: payload, acceptsRequests: true) { session, inputs in
+            var linkCode: LinkCodeCompanion?
             for await input in inputs {
                 let actions: [PairingAction]
                 switch input {
                 case .event(.node(let node)):
                     if let reason = DisconnectReason(node: node), node.tag != "stream:error" || node.attribute("code") != "515" {
                         return .disconnected(reason)
+                    }
+                    if node.tag == "notification", node.attribute("type") == LinkCode.Tag.registration {
+                        if let end = try await primaryHello(node, &linkCode, &machine, session: session, loop: &loop) { return end }
+                        continue
                     }
                     actions = machine.receive(node, at: .now)
                 case .event(.undecodableFrame(let error)):
@@ -342,8 +347,21 @@ public final class WebAccountLink: AccountLink {
                     return .disconnected(error.map(Self.disconnectReason) ?? .serverClosed)
                 case .tick:
                     actions = machine.tick(at: .now)
-                case .pairingCode(_, let reply):
-                    reply.resume(throwing: AccountLinkError("pairing by phone number code is not available in this build; scan the QR code"))
+                case .pairingCode(let phoneNumber, let reply):
+                    do {
+                        var companion = try LinkCodeCompanion(phoneNumber: phoneNumber, credentials: machine.credentials)
+                        try companion.receiveHelloResponse(try await session.sendIQ(companion.companionHello, timeout: .seconds(20)))
+                        linkCode = companion
+                        logger.info("[WhatsApp] pairing code issued; enter it on the phone: Linked Devices > Link a Device > Link with phone number instead")
+                        reply.resume(returning: companion.displayCode)
+                    } catch let error as LinkCodeError {
+                        reply.resume(throwing: AccountLinkError("\(error)"))
+                    } catch let error as IQError {
+                        reply.resume(throwing: AccountLinkError("the server refused the pairing code request: \(error)"))
+                    } catch {
+                        reply.resume(throwing: AccountLinkError("the pairing code request failed: \(error)"))
+                        throw error
+                    }
                     continue
                 }
                 if let end = try await perform(actions, session: session, loop: &loop) { return end }
@@ -352,6 +370,41 @@ public final class WebAccountLink: AccountLink {
         }
         if case .disconnected = end { setQR(nil) }
         return end
+    }
+
+    /// The phone accepted the typed code (reference §4.4 steps 4–6): ack, derive the new adv secret,
+    /// store it, and only then send companion_finish — pair-success is keyed with that secret.
+    private func primaryHello(
+        _ node: Node, _ linkCode: inout LinkCodeCompanion?, _ machine: inout PairingStateMachine<ContinuousClock>,
+        session: WAWebSession, loop: inout RunState
+    ) async throws -> AttemptEnd? {
+        var ack = Node(tag: "ack", attributes: ["class": "notification", "type": .string(LinkCode.Tag.registration)])
+        if let id = node.attribute("id") { ack.attributes["id"] = .string(id) }
+        ack.attributes["to"] = node.attributes["from"] ?? .jid(.server)
+        try await session.send(ack)
+        guard var companion = linkCode else {
+            logger.warning("a phone-number pairing notification arrived without a pairing code request; ignored")
+            return nil
+        }
+        let finish: LinkCodeCompanion.Finish
+        do {
+            finish = try companion.receivePrimaryHello(node)
+        } catch {
+            logger.warning("the phone's answer to the pairing code does not verify", metadata: ["error": "\(error)"])
+            return nil
+        }
+        linkCode = companion
+        var updated = machine.credentials
+        updated.advSecret = finish.advSecret
+        do {
+            try await store.save(updated)
+        } catch {
+            return .failed("cannot store the keys agreed by phone-number pairing: \(error)")
+        }
+        loop.stored.device = updated
+        machine = PairingStateMachine(credentials: updated, account: id.description, configuration: configuration.qrRotation)
+        _ = try await session.sendIQ(finish.companionFinish, timeout: .seconds(20))
+        return nil
     }
 
     /// Performs the pairing machine's actions in order; returns how the connection ends, if it does.
