@@ -61,6 +61,7 @@ let package = Package(
             name: "WAGateSandbox",
             dependencies: [
                 "WAWeb", "WABinary", "WAGateCrypto", "WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .target(
@@ -102,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "wagate",
             dependencies: [
-                "WAGateControl", "WAGateCore", "WAGateStore", "WAGateCrypto", "WAGateLink", "WAGateSandbox", "WAWeb", "WAQRCode",
+                "WAGateControl", "WAGateCore", "WAGateStore", "WAGateCrypto", "WAGateLink", "WAGateSandbox", "WAWeb", "WAQRCode", "WABinary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,7 +132,10 @@ let package = Package(
             exclude: ["Interop/noise_responder.py"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "WAGateSandboxTests", dependencies: ["WAGateSandbox", "WAWeb", "WABinary", "WAGateCrypto"],
+            name: "WAGateSandboxTests",
+            dependencies: [
+                "WAGateSandbox", "WAWeb", "WABinary", "WAGateCrypto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAQRCodeTests", dependencies: ["WAQRCode"],
