@@ -51,10 +51,7 @@ public struct SandboxCertificateAuthority: Sendable {
     public var rootPublicKey: [UInt8] { rootKey.publicKey }
 
     /// The root public key as 64 lowercase hex digits ("sandbox root key").
-    public var rootPublicKeyHex: String {
-        let digits = Array("0123456789abcdef")
-        return String(rootKey.publicKey.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
-    }
+    public var rootPublicKeyHex: String { Hex.encode(rootKey.publicKey) }
 
     /// Issues a serialized `CertChain` certifying `serverStaticKey`.
     /// - Parameters:

@@ -58,24 +58,3 @@ struct SandboxStateFile: Codable, Sendable {
         guard rename(temporary, path) == 0 else { throw SandboxError("cannot replace \(path): errno \(errno)") }
     }
 }
-
-/// Lower-case hex, both ways, for the state file and the printed root key.
-enum Hex {
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func decode(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let pair = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            out.append(pair)
-            index += 2
-        }
-        return out
-    }
-}

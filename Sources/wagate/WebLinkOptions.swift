@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WAGateCrypto
 import WAGateLink
 import WAWeb
 
@@ -38,7 +39,7 @@ struct WebLinkOptions: ParsableArguments {
             configuration.webSocket.url = url
         }
         if let hex = rootKey ?? environment["WAGATE_WA_ROOT_KEY"] {
-            guard let key = Self.bytes(hex: hex), key.count == 32 else {
+            guard let key = Hex.decode(hex), key.count == 32 else {
                 throw ValidationError("--wa-root-key / WAGATE_WA_ROOT_KEY: expected 64 hex digits (a 32-byte X25519 public key), got \"\(hex)\"")
             }
             configuration.trustedRootKey = key
@@ -73,28 +74,5 @@ struct WebLinkOptions: ParsableArguments {
         }
         guard value > 0, value <= 86_400 else { throw ValidationError("\(flag) / \(variable): must be more than 0 and at most 86400 seconds") }
         return .milliseconds(Int64((value * 1000).rounded()))
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var i = 0
-        while i < digits.count {
-            guard let hi = Self.nibble(digits[i]), let lo = Self.nibble(digits[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

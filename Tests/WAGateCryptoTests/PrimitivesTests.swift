@@ -286,3 +286,15 @@ func bytes(_ hex: String) -> [UInt8] {
         UInt8(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16)!
     }
 }
+
+@Suite struct HexTests {
+    @Test func roundTripsAndRefusesWhatIsNotHex() {
+        let bytes: [UInt8] = [0x00, 0x0F, 0xA5, 0xFF]
+        #expect(Hex.encode(bytes) == "000fa5ff")
+        #expect(Hex.decode("000fa5ff") == bytes)
+        #expect(Hex.decode("000FA5FF") == bytes)
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
+        #expect(Hex.decode("") == [])
+    }
+}

@@ -150,7 +150,7 @@ func withLinkHarness(
         sandboxConfiguration.refsPerRound = refsPerRound
         let sandbox = try SandboxServer(configuration: sandboxConfiguration)
         try await sandbox.withRunning { url in
-            let rootKey = overrideRootKey ?? Array(hex: sandbox.rootPublicKeyHex)
+            let rootKey = try overrideRootKey ?? #require(Hex.decode(sandbox.rootPublicKeyHex))
             let configuration = WebLinkConfiguration(
                 webSocket: WebSocketClientConfiguration(url: url, connectTimeout: .seconds(5)), trustedRootKey: rootKey,
                 reconnect: reconnect, qrRotation: qrRotation, loginTimeout: .seconds(5), handshakeTimeout: .seconds(5))
@@ -227,16 +227,4 @@ final class ReportLog: Sendable {
 struct TestTimeout: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
-}
-
-extension Array where Element == UInt8 {
-    init(hex: String) {
-        var bytes: [UInt8] = []
-        var chars = Array(hex.utf8)[...]
-        while chars.count >= 2 {
-            bytes.append(UInt8(String(decoding: chars.prefix(2), as: UTF8.self), radix: 16) ?? 0)
-            chars = chars.dropFirst(2)
-        }
-        self = bytes
-    }
 }

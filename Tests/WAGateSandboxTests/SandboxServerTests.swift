@@ -16,7 +16,7 @@ struct SandboxServerTests {
         -> WAWebSessionConfiguration
     {
         WAWebSessionConfiguration(
-            webSocket: .init(url: url, connectTimeout: .seconds(5)), trustedRootKey: try #require(hex(sandbox.rootPublicKeyHex)),
+            webSocket: .init(url: url, connectTimeout: .seconds(5)), trustedRootKey: try #require(Hex.decode(sandbox.rootPublicKeyHex)),
             noiseKey: noiseKey, clientPayload: payload, handshakeTimeout: .seconds(5))
     }
 
@@ -161,16 +161,4 @@ struct SandboxServerTests {
             #expect(try await login(sandbox, url, credentials, device)?.tag == "success")
         }
     }
-}
-
-private func hex(_ text: String) -> [UInt8]? {
-    var bytes: [UInt8] = []
-    var index = text.startIndex
-    while index < text.endIndex {
-        let next = text.index(index, offsetBy: 2)
-        guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-        bytes.append(byte)
-        index = next
-    }
-    return bytes
 }
