@@ -127,9 +127,12 @@ public struct GatewayMethods: Sendable {
             let wantsPNG = try params.optionalBool("png") ?? false
             guard let qr = await account.currentQR() else {
                 let status = await account.snapshot()
+                let message = status.state == .awaitingQR
+                    ? "\(account.id) is fetching new QR codes from WhatsApp; retry in a few seconds"
+                    : "\(account.id) is not waiting for a QR scan (state \(status.state.rawValue)\(status.reason.map { ": \($0)" } ?? ""))"
                 throw ControlError(
                     code: 103,
-                    message: "\(account.id) is not waiting for a QR scan (state \(status.state.rawValue)\(status.reason.map { ": \($0)" } ?? ""))",
+                    message: message,
                     kind: "gw.NotAwaitingScan",
                     data: ["account": .string(account.id.description), "state": .string(status.state.rawValue)])
             }

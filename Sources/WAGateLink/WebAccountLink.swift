@@ -537,6 +537,9 @@ public final class WebAccountLink: AccountLink {
                         tag: "iq", attributes: ["xmlns": "passive", "type": "set", "to": .jid(.server)],
                         children: [Node(tag: "active")]),
                     timeout: .seconds(30))
+            } catch let error as WAWebSessionError where error.code == .connectionClosed {
+                // The connection ended first; its end is reported by the loop, not here.
+                logger.debug("the connection closed before the passive-mode IQ was answered", metadata: ["error": "\(error)"])
             } catch {
                 logger.warning("the server did not accept the passive-mode IQ", metadata: ["error": "\(error)"])
             }
