@@ -176,6 +176,21 @@ public final class SandboxServer: Sendable {
         return registry.withLock { $0.close(phone: digits, with: nil) }
     }
 
+    /// The network goes quiet: live connections of the phone's devices stay open but the server
+    /// answers nothing on them any more (not even pings), so the client's keepalive must notice.
+    @discardableResult
+    public func silence(phone: String) async throws -> Int {
+        let digits = try Self.digits(phone)
+        return registry.withLock { r in
+            var count = 0
+            for (id, live) in r.connections where live.login?.phone == digits {
+                r.connections[id]?.silent = true
+                count += 1
+            }
+            return count
+        }
+    }
+
     /// Refuses the logins of the phone's devices with `<failure reason="code"/>`; `nil` accepts again.
     public func refuseLogins(phone: String, code: Int?) async throws {
         let digits = try Self.digits(phone)
@@ -451,6 +466,7 @@ public final class SandboxServer: Sendable {
     /// One stanza from a client.
     private func handle(_ node: Node, on connectionID: Int) throws {
         guard node.tag == "iq" else { return }  // acks, receipts, presence: nothing to answer here
+        if registry.withLock({ $0.connections[connectionID]?.silent == true }) { return }
         let type = node.attribute("type")
         guard let id = node.attribute("id") else { return }
         if type == "result" || type == "error" {
@@ -557,6 +573,8 @@ public final class SandboxServer: Sendable {
         var waiters: [String: CheckedContinuation<Node, any Error>] = [:]
         var linkCode: LinkCodePrimary?
         var linkCodeWaiter: CheckedContinuation<LinkCodePrimary.Linked, any Error>?
+        /// Set by ``SandboxServer/silence(phone:)``: inbound stanzas get no answer.
+        var silent = false
 
         init(outbox: AsyncStream<Outbound>.Continuation, remoteAddress: String?) {
             self.outbox = outbox

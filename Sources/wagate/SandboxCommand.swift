@@ -19,7 +19,7 @@ struct SandboxCommand: AsyncParsableCommand {
             WAGATE_WA_URL and WAGATE_WA_ROOT_KEY set to the URL and root key it prints. The other subcommands \
             act as a phone through the sandbox's control socket DIR/sandbox.sock.
             """,
-        subcommands: [Serve.self, Scan.self, Code.self, Revoke.self, Replace.self, Restart.self, Drop.self, Refuse.self, Status.self],
+        subcommands: [Serve.self, Scan.self, Code.self, Revoke.self, Replace.self, Restart.self, Drop.self, Silence.self, Refuse.self, Status.self],
         defaultSubcommand: Serve.self)
 
     /// `--state DIR` of every sandbox subcommand.
@@ -143,6 +143,14 @@ struct SandboxCommand: AsyncParsableCommand {
         func run() async throws { try await phoneAction("sandbox.drop", phone, state, "connections dropped") }
     }
 
+    struct Silence: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop answering on the phone's devices' connections (even pings), so keepalive must notice.")
+        @Argument(help: "The phone's number.") var phone: String
+        @OptionGroup var state: StateOption
+        func run() async throws { try await phoneAction("sandbox.silence", phone, state, "connections silenced") }
+    }
+
     struct Refuse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Refuse (or accept again) the logins of the phone's devices.")
         @Argument(help: "The phone's number.") var phone: String
@@ -217,6 +225,10 @@ struct SandboxMethods {
         methods.register("sandbox.drop", description: "Drop the connections without a stream error: {phone}.", mutating: true) { _, params in
             try params.rejectUnknownParams(allowed: ["phone"])
             return ["count": .int(Int64(try await Self.run { try await sandbox.drop(phone: params.requireString("phone")) }))]
+        }
+        methods.register("sandbox.silence", description: "Answer nothing more on the connections (keepalive test): {phone}.", mutating: true) { _, params in
+            try params.rejectUnknownParams(allowed: ["phone"])
+            return ["count": .int(Int64(try await Self.run { try await sandbox.silence(phone: params.requireString("phone")) }))]
         }
         methods.register("sandbox.refuse", description: "Refuse logins with a failure code, or accept again: {phone, code|null}.", mutating: true) { _, params in
             try params.rejectUnknownParams(allowed: ["phone", "code"])

@@ -85,6 +85,26 @@ struct WebAccountLinkTests {
         }
     }
 
+    @Test func aConnectionThatGoesSilentIsDeclaredDeadByTheKeepalive() async throws {
+        let keepalive = KeepaliveConfiguration(
+            pingInterval: .milliseconds(100) ... .milliseconds(150), responseTimeout: .milliseconds(200), maxMissedPings: 2)
+        try await withLinkHarness(keepalive: keepalive) { h in
+            let run = h.start()
+            _ = try await h.sandbox.scan(qrText: try await run.waitForQR().text, phone: Self.phone)
+            try await run.wait(for: .connected)
+            // Answered pings keep it up well past two missed-ping deadlines.
+            try await Task.sleep(for: .seconds(1))
+            #expect(await run.states.last?.state == .connected)
+            let mark = await run.states.count
+            #expect(try await h.sandbox.silence(phone: Self.phone) == 1)
+            let dead = try await run.wait(for: .backoff, after: mark)
+            #expect(dead.reason?.contains("keepalive timeout") == true, "\(dead)")
+            // The next connection is a new one, which the sandbox answers again.
+            try await run.wait(for: .connected, after: mark)
+            await run.stop()
+        }
+    }
+
     @Test func aServerSigningWithAnotherRootIsNotTrusted() async throws {
         try await withLinkHarness(rootKey: try Curve25519.KeyPair.generate().publicKey) { h in
             let run = h.start()
@@ -139,6 +159,7 @@ func withLinkHarness(
     rootKey overrideRootKey: [UInt8]? = nil,
     reconnect: ReconnectConfiguration = ReconnectConfiguration(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(200)),
     qrRotation: QRRotationConfiguration = QRRotationConfiguration(),
+    keepalive: KeepaliveConfiguration = KeepaliveConfiguration(),
     refsPerRound: Int = 6,
     _ body: (LinkHarness) async throws -> Void
 ) async throws {
@@ -153,7 +174,8 @@ func withLinkHarness(
             let rootKey = try overrideRootKey ?? #require(Hex.decode(sandbox.rootPublicKeyHex))
             let configuration = WebLinkConfiguration(
                 webSocket: WebSocketClientConfiguration(url: url, connectTimeout: .seconds(5)), trustedRootKey: rootKey,
-                reconnect: reconnect, qrRotation: qrRotation, loginTimeout: .seconds(5), handshakeTimeout: .seconds(5))
+                reconnect: reconnect, qrRotation: qrRotation, keepalive: keepalive, loginTimeout: .seconds(5),
+                handshakeTimeout: .seconds(5))
             try await body(
                 LinkHarness(
                     sandbox: sandbox, url: url, rootKey: rootKey, credentials: credentials,
@@ -188,9 +210,11 @@ final class LinkRun: Sendable {
 
     /// Waits until the link reports `state` (and `matching` accepts it); returns that report.
     @discardableResult
-    func wait(for state: AccountState, timeout: Duration = .seconds(20), matching: (Report) -> Bool = { _ in true }) async throws -> Report {
+    func wait(
+        for state: AccountState, after skipped: Int = 0, timeout: Duration = .seconds(20), matching: (Report) -> Bool = { _ in true }
+    ) async throws -> Report {
         let deadline = ContinuousClock.now.advanced(by: timeout)
-        var seen = 0
+        var seen = skipped
         while ContinuousClock.now < deadline {
             let all = log.all
             for report in all.dropFirst(seen) where report.state == state && matching(report) { return report }
