@@ -15,6 +15,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         enum Base: String, Sendable {
             case connectionFailed, connectionLost, queryFailed, uniqueViolation, transactionRolledBack
             case decodeFailed, invalidArgument, poolClosed, poolExhausted, migrationFailed, embeddedPostgres
+            case staleFence
         }
         let base: Base
         init(_ base: Base) { self.base = base }
@@ -41,6 +42,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let migrationFailed = Code(.migrationFailed)
         /// The embedded PostgreSQL cluster could not be set up, started or stopped.
         public static let embeddedPostgres = Code(.embeddedPostgres)
+        /// An account's lease was lost (expired, or claimed by another process): stop the account
+        /// without another write.
+        public static let staleFence = Code(.staleFence)
 
         public var description: String { base.rawValue }
     }
