@@ -87,7 +87,8 @@ struct StartCommand: AsyncParsableCommand {
             agents: configuration.agents,
             opener: StoreSessionOpener(credentials: credentials, keys: keys, logger: logger),
             links: WebAccountLink.factory(
-                credentials: credentials, configuration: webLink, logger: logger, presentQR: TerminalQRDisplay().present),
+                credentials: credentials, configuration: webLink, logger: logger,
+                presentQR: Self.qrPresenter(terminal: TerminalQRDisplay(), events: events)),
             observer: GatewayObserver(accounts: accountsRepository, events: events, logger: logger),
             logger: logger)
 
@@ -117,6 +118,19 @@ struct StartCommand: AsyncParsableCommand {
                 "pid": "\(ProcessInfo.processInfo.processIdentifier)", "whatsapp_web": "\(webLink.webSocket.url)",
             ])
         try await group.run()
+    }
+}
+
+extension StartCommand {
+    /// Each QR code goes to the terminal and, as an `account.qr` event, to control clients that
+    /// subscribed (a UI can show it without polling `accounts.qr`); `null` data means none is on offer.
+    static func qrPresenter(terminal: TerminalQRDisplay, events: EventBus) -> WebAccountLink.QRPresenter {
+        { account, qr in
+            terminal.present(account, qr)
+            let data: JSONValue =
+                qr.map { ["text": .string($0.text), "expires_at": .string(ISO8601DateFormatter().string(from: $0.expiresAt))] } ?? .null
+            _ = events.publish(kind: "account.qr", agent: account.agent, account: account.description, data: data)
+        }
     }
 }
 
