@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "WAGateControl",
             dependencies: [
-                "WAGateCore", "WAQRCode",
+                "WAGateCore", "WAGateStore", "WAQRCode",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -85,6 +85,26 @@ struct AccountsCommand: AsyncParsableCommand {
     }
 }
 
+/// `wagate cluster`: the gateway processes sharing the database.
+struct ClusterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster", abstract: "List the gateway processes sharing the database, with the accounts each holds.")
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        try await callGateway(client, method: "cluster.members") { r in
+            var t = Table("MEMBER", "ADDRESS", "CAPACITY", "ACCOUNTS", "HEARTBEAT AGE")
+            for m in r["members"]?.arrayValue ?? [] {
+                let name = (m["member"]?.stringValue ?? "") + (m["self"]?.boolValue == true ? " (this)" : "")
+                t.add(
+                    name, m["address"]?.stringValue ?? "", String(m["capacity"]?.intValue ?? 0), String(m["accounts"]?.intValue ?? 0),
+                    String(format: "%.1fs", m["heartbeat_age_s"]?.doubleValue ?? 0))
+            }
+            return t.render()
+        }
+    }
+}
+
 /// `wagate ctl METHOD [JSON]`: any control method.
 struct CtlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

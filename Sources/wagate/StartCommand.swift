@@ -95,8 +95,12 @@ struct StartCommand: AsyncParsableCommand {
         let gatewayInfo = GatewayInfo(
             version: GatewayVersion.string, startedAt: Date(), database: database.location, stateDirectory: stateDirectory,
             masterKeyID: ring.current.id)
+        let leases = LeaseRepository(pool: pool)
+        let membership = ClusterMembership(
+            leases: leases, address: socketPath, capacity: registry.accounts.count, logger: logger)
         var methods = ControlMethods()
         GatewayMethods(registry: registry, info: gatewayInfo).register(in: &methods)
+        ClusterMethods(leases: leases, memberID: membership.memberID).register(in: &methods)
         let audit = AuditLogRepository(pool: pool)
         let control = ControlServer(
             configuration: .init(socketPath: socketPath, serverVersion: GatewayVersion.string), methods: methods, eventBus: events,
@@ -108,7 +112,7 @@ struct StartCommand: AsyncParsableCommand {
         // Services shut down in reverse order: the control socket closes first, then the accounts stop.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: registry), .init(service: control)],
+                services: [.init(service: membership), .init(service: registry), .init(service: control)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info(

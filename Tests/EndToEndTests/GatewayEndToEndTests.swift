@@ -132,6 +132,24 @@ import Glibc
         }
     }
 
+    @Test func clusterListsThisProcessWhichLeavesOnShutdown() async throws {
+        try await withTestDatabase { db in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            try scratch.write("character.json", Self.exampleCharacter)
+            let gateway = try await startGateway(scratch, environment: ["DATABASE_URL": db.connectionString])
+            defer { gateway.kill9() }
+            let (code, table) = try await WagateProcess.run(["cluster", "--socket", ".wagate/control.sock"], directory: scratch.path)
+            #expect(code == 0, "\(table)")
+            #expect(table.contains("MEMBER") && table.contains("(this)") && table.contains(".wagate/control.sock"), "\(table)")
+            let members = try await db.pool.query("SELECT count(*) FROM cluster_members")
+            #expect(try members.int(row: 0, column: 0) == 1)
+            await stop(gateway, signal: SIGTERM)
+            let after = try await db.pool.query("SELECT count(*) FROM cluster_members")
+            #expect(try after.int(row: 0, column: 0) == 0, "a member that shut down gracefully leaves the cluster")
+        }
+    }
+
     @Test func embeddedPostgresStartsWithoutDatabaseURLAndKeepsItsState() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
