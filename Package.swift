@@ -100,10 +100,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        .target(
+            name: "WAGateConversation",
+            dependencies: ["WAGateCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "wagate",
             dependencies: [
-                "WAGateControl", "WAGateCore", "WAGateStore", "WAGateCrypto", "WAGateLink", "WAGateSandbox", "WAWeb", "WAQRCode", "WABinary",
+                "WAGateControl", "WAGateCore", "WAGateConversation", "WAGateStore", "WAGateCrypto", "WAGateLink", "WAGateSandbox", "WAWeb", "WAQRCode", "WABinary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -167,6 +171,10 @@ let package = Package(
         .testTarget(
             name: "WAGateLinkTests",
             dependencies: ["WAGateLink", "WAGateCore", "WAGateSandbox", "WAWeb", "WABinary", "WAGateTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WAGateConversationTests",
+            dependencies: ["WAGateConversation", "WAGateCore", "WAGateStore", "WAGateCrypto", "WAGateTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests", dependencies: ["WAGateTestSupport", "WAGateCore"],

@@ -16,6 +16,9 @@ public actor Account {
         case stop(reason: String)
         /// A report from the running link.
         case linkReported(AccountState, reason: String?, generation: Int)
+        /// WhatsApp refused the account itself (an expired token, a banned number): disconnect and rest
+        /// in `failed` with this reason.
+        case fail(reason: String)
     }
 
     /// The outcome of `submit(_:)`.
@@ -32,6 +35,8 @@ public actor Account {
     public nonisolated let id: AccountID
     /// Its configuration.
     public nonisolated let definition: AccountDefinition
+    /// The account's message path (store, conversation, outbox); `nil` when the host runs without one.
+    public nonisolated let messaging: (any AccountMessaging)?
 
     private let opener: any AccountSessionOpener
     private let links: AccountLinkFactory
@@ -45,6 +50,8 @@ public actor Account {
     private var status: AccountStatus
     private var linkTask: Task<Void, Never>?
     private var link: (any AccountLink)?
+    /// Sends the outbox through the link's transport while the account is connected.
+    private var deliveryTask: Task<Void, Never>?
     /// Incremented for every link started, so reports from a link that was already stopped are ignored.
     private var generation = 0
 
@@ -55,11 +62,12 @@ public actor Account {
     ///   - mailboxCapacity: commands that may wait; beyond it `submit` answers `.busy`.
     public init(
         agent: String, definition: AccountDefinition, opener: any AccountSessionOpener, links: AccountLinkFactory,
-        observer: any AccountObserver, logger: Logger, mailboxCapacity: Int = 64
+        observer: any AccountObserver, logger: Logger, messaging: AccountMessagingFactory = .none, mailboxCapacity: Int = 64
     ) {
         let id = AccountID(agent: agent, account: definition.id)
         self.id = id
         self.definition = definition
+        self.messaging = messaging.make(id, definition)
         self.opener = opener
         self.links = links
         self.observer = observer
@@ -105,6 +113,8 @@ public actor Account {
 
     /// The single consumer loop. Returns after `finish()` once the link has stopped.
     public func run() async {
+        // The conversation's background work lives exactly as long as the mailbox loop.
+        let conversation = messaging.map { messaging in Task { await messaging.run() } }
         for await command in mailbox {
             depth.subtract(1, ordering: .relaxed)
             await handle(command)
@@ -113,6 +123,22 @@ public actor Account {
         if status.state.isActive {
             await transition(to: .stopped, reason: "gateway shutting down")
         }
+        conversation?.cancel()
+        await conversation?.value
+    }
+
+    /// Hands inbound messages to the account's message path; returns after their durable write, so the
+    /// caller may acknowledge them to WhatsApp.
+    /// - Throws: ``AccountLinkError`` when the account has no message path, or the store's error.
+    public nonisolated func receive(_ messages: [InboundMessage]) async throws {
+        guard let messaging else { throw AccountLinkError("\(id) has no message store in this process") }
+        try await messaging.receive(messages)
+    }
+
+    /// Applies delivery news about messages the account sent.
+    public nonisolated func apply(_ updates: [MessageStatusUpdate]) async throws {
+        guard let messaging else { throw AccountLinkError("\(id) has no message store in this process") }
+        try await messaging.apply(updates)
     }
 
     /// The QR code to scan, while the account waits for one.
@@ -145,6 +171,10 @@ public actor Account {
         case .linkReported(let state, let reason, let gen):
             guard gen == generation, linkTask != nil else { return }  // a report from a link already stopped
             await transition(to: state, reason: reason)
+        case .fail(let reason):
+            guard status.state.isActive else { return }
+            await stopLink()
+            await transition(to: .failed, reason: reason)
         }
     }
 
@@ -184,6 +214,7 @@ public actor Account {
     }
 
     private func stopLink() async {
+        await stopDelivery()
         guard let task = linkTask else { return }
         linkTask = nil
         link = nil
@@ -191,7 +222,26 @@ public actor Account {
         await task.value
     }
 
+    /// Starts sending the outbox when the account is connected, and stops it when it is not.
+    private func updateDelivery(for state: AccountState) async {
+        if state == .connected {
+            guard deliveryTask == nil, let messaging, let transport = link?.transport else { return }
+            let fail: @Sendable (String) -> Void = { [weak self] reason in _ = self?.submit(.fail(reason: reason)) }
+            deliveryTask = Task { await messaging.deliver(through: transport, onAccountFailure: fail) }
+        } else {
+            await stopDelivery()
+        }
+    }
+
+    private func stopDelivery() async {
+        guard let task = deliveryTask else { return }
+        deliveryTask = nil
+        task.cancel()
+        await task.value
+    }
+
     private func transition(to state: AccountState, reason: String?) async {
+        await updateDelivery(for: state)
         // A login proves a linked device; waiting for a scan or a removed device proves none.
         switch state {
         case .connected: status.linked = true

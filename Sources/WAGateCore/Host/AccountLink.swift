@@ -16,6 +16,10 @@ public protocol AccountLink: Sendable {
     /// - Parameter phoneNumber: The number of the phone that will link, in international form.
     /// - Throws: ``AccountLinkError`` when the link is not waiting for a scan or cannot pair this way.
     func requestPairingCode(phoneNumber: String) async throws -> String
+
+    /// How the account's outbox sends through this link while it is connected; `nil` for a link that
+    /// cannot send.
+    var transport: (any MessageTransport)? { get }
 }
 
 extension AccountLink {
@@ -26,6 +30,9 @@ extension AccountLink {
     public func requestPairingCode(phoneNumber: String) async throws -> String {
         throw AccountLinkError("this account does not link with a phone (it is not a WhatsApp Web account)")
     }
+
+    /// Links send nothing unless they say how.
+    public var transport: (any MessageTransport)? { nil }
 }
 
 /// A QR code on offer for linking a device.

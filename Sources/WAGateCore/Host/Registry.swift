@@ -15,7 +15,7 @@ public actor Registry: Service {
     /// Builds agents and accounts from the configuration. Nothing runs until `run()`.
     public init(
         agents: [AgentDefinition], opener: any AccountSessionOpener, links: AccountLinkFactory,
-        observer: any AccountObserver, logger: Logger
+        observer: any AccountObserver, logger: Logger, messaging: AccountMessagingFactory = .none
     ) {
         var bySlug: [String: Agent] = [:]
         var accounts: [AccountID: Account] = [:]
@@ -24,7 +24,7 @@ public actor Registry: Service {
             for account in definition.whatsapp?.accounts ?? [] {
                 let a = Account(
                     agent: definition.slug, definition: account, opener: opener, links: links, observer: observer,
-                    logger: logger)
+                    logger: logger, messaging: messaging)
                 accounts[a.id] = a
             }
         }
@@ -52,6 +52,15 @@ public actor Registry: Service {
         if let a = accountsByID[parsed] { return a }
         guard let agent = agent(named: parsed.agent) else { return nil }
         return accountsByID[AccountID(agent: agent.slug, account: parsed.account)]
+    }
+
+    /// The Cloud API accounts by their business phone number id (`metadata.phone_number_id` of a webhook).
+    public nonisolated var cloudAccountsByPhoneNumberID: [String: Account] {
+        var result: [String: Account] = [:]
+        for account in accountsByID.values {
+            if let cloud = account.definition.cloud { result[cloud.phoneNumberId] = account }
+        }
+        return result
     }
 
     public nonisolated func run() async throws {

@@ -1,0 +1,40 @@
+/// The message path of one account (DESIGN §1): the durable write of what arrives, the conversation
+/// that answers it, and the outbox that sends.
+///
+/// The account owns one for its whole life; the link feeds it (``receive(_:)`` returns only after the
+/// durable write, so the link acknowledges to WhatsApp after it), and while the link is connected the
+/// account runs ``deliver(through:onAccountFailure:)`` with the link's transport.
+public protocol AccountMessaging: Sendable {
+    /// Runs the conversation's background work (debounce timers, replies) until cancelled.
+    func run() async
+
+    /// Stores inbound messages, then hands the new ones to the conversation.
+    /// - Throws: when the durable write failed: nothing may be acknowledged, WhatsApp will deliver again.
+    func receive(_ messages: [InboundMessage]) async throws
+
+    /// Applies delivery news about sent messages.
+    func apply(_ updates: [MessageStatusUpdate]) async throws
+
+    /// Sends the outbox through `transport` until cancelled.
+    /// - Parameter onAccountFailure: called when WhatsApp refuses the account itself (for example an
+    ///   expired token); the account then stops with that reason.
+    func deliver(through transport: any MessageTransport, onAccountFailure: @escaping @Sendable (String) -> Void) async
+
+    /// The account's send limits and queue, for `accounts.limits`.
+    func limitsSnapshot() async -> JSONValue
+
+    /// Changes the account's send limits from now on.
+    func updateLimits(_ limits: WhatsAppSettings.RateLimit) async
+}
+
+/// Makes the message path of each account.
+public struct AccountMessagingFactory: Sendable {
+    let make: @Sendable (AccountID, AccountDefinition) -> (any AccountMessaging)?
+
+    /// Creates a factory.
+    public init(_ make: @escaping @Sendable (AccountID, AccountDefinition) -> (any AccountMessaging)?) { self.make = make }
+
+    /// No message path: accounts connect but neither store nor answer anything (tools and tests of the
+    /// host alone).
+    public static let none = AccountMessagingFactory { _, _ in nil }
+}
