@@ -109,6 +109,19 @@ public actor AccountConversation: AccountMessaging {
         }
     }
 
+    public func send(text: String, to chat: String) async throws -> [String] {
+        let settings = chat.hasSuffix("@g.us") ? definition.settings.settings(forGroup: chat) : definition.settings
+        let chunks = try ReplyChunker(settings: settings).chunks(text)
+        let items = chunks.map { (id: MessageIDGenerator.make(ownUser: ""), message: OutboundMessage(chat: chat, content: .text($0))) }
+        try await store.enqueue(items, account: account, authDir: definition.authDir, lease: nil)
+        outboxWake.signal()
+        return items.map(\.id)
+    }
+
+    public func history(chat: String?, limit: Int, before: Date?) async throws -> [HistoryEntry] {
+        try await store.history(account: account, authDir: definition.authDir, chat: chat, limit: limit, before: before)
+    }
+
     public func limitsSnapshot() async -> JSONValue {
         let snapshot = limiter.snapshot(at: clock.now)
         let pending = (try? await store.pendingCount(account: account)) ?? -1

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 import WAGateControl
+import WAGateConversation
 import WAGateCore
 import WAGateCrypto
 import WAGateLink
@@ -83,6 +84,8 @@ struct StartCommand: AsyncParsableCommand {
             ring: ring, reloadRing: { [logger] in try keySource.load(createIfMissing: false, logger: logger) }, repository: dataKeys,
             logger: logger)
         let credentials = SealedCredentials(keys: keys, repository: CredentialRepository(pool: pool))
+        let messaging = Self.messagingFactory(
+            agents: configuration.agents, store: MessageStore(pool: pool, keys: keys), events: events, logger: logger)
         let registry = Registry(
             agents: configuration.agents,
             opener: StoreSessionOpener(credentials: credentials, keys: keys, logger: logger),
@@ -90,7 +93,7 @@ struct StartCommand: AsyncParsableCommand {
                 credentials: credentials, configuration: webLink, logger: logger,
                 presentQR: Self.qrPresenter(terminal: TerminalQRDisplay(), events: events)),
             observer: GatewayObserver(accounts: accountsRepository, events: events, logger: logger),
-            logger: logger)
+            logger: logger, messaging: messaging)
 
         let gatewayInfo = GatewayInfo(
             version: GatewayVersion.string, startedAt: Date(), database: database.location, stateDirectory: stateDirectory,
@@ -100,6 +103,7 @@ struct StartCommand: AsyncParsableCommand {
             leases: leases, address: socketPath, capacity: registry.accounts.count, logger: logger)
         var methods = ControlMethods()
         GatewayMethods(registry: registry, info: gatewayInfo).register(in: &methods)
+        MessagingMethods(registry: registry).register(in: &methods)
         ClusterMethods(leases: leases, memberID: membership.memberID).register(in: &methods)
         let audit = AuditLogRepository(pool: pool)
         let control = ControlServer(
@@ -126,6 +130,38 @@ struct StartCommand: AsyncParsableCommand {
 }
 
 extension StartCommand {
+    /// Each account's message path: its conversation with the agent's model provider.
+    static func messagingFactory(
+        agents: [AgentDefinition], store: MessageStore, events: EventBus, logger: Logger
+    ) -> AccountMessagingFactory {
+        var bySlug: [String: (agent: AgentDefinition, replier: any AgentReplier)] = [:]
+        for agent in agents {
+            let replier = replier(for: agent, events: events)
+            if let unavailable = replier as? UnavailableReplier {
+                logger.warning("the agent cannot answer: \(unavailable.reason)", metadata: ["agent": "\(agent.slug)"])
+            }
+            bySlug[agent.slug] = (agent, replier)
+        }
+        let entries = bySlug
+        return AccountMessagingFactory { id, definition in
+            guard let entry = entries[id.agent] else { return nil }
+            return AccountConversation(
+                account: id, definition: definition, agent: entry.agent, store: store, replier: entry.replier, logger: logger)
+        }
+    }
+
+    /// The replier for the character's `modelProvider`.
+    static func replier(for agent: AgentDefinition, events: EventBus) -> any AgentReplier {
+        switch agent.modelProvider?.lowercased() {
+        case "echo": return EchoReplier()
+        case "external": return ExternalReplier(events: events)
+        case nil: return UnavailableReplier(reason: "the character sets no modelProvider (use \"echo\", \"external\", \"anthropic\" or \"openai\")")
+        case let name?:
+            return UnavailableReplier(
+                reason: "model provider \"\(name)\" is not available in this build of wagate; use \"echo\" or \"external\"")
+        }
+    }
+
     /// Each QR code goes to the terminal and, as an `account.qr` event, to control clients that
     /// subscribed (a UI can show it without polling `accounts.qr`); `null` data means none is on offer.
     static func qrPresenter(terminal: TerminalQRDisplay, events: EventBus) -> WebAccountLink.QRPresenter {

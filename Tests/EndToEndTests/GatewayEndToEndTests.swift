@@ -150,6 +150,48 @@ import Glibc
         }
     }
 
+    @Test func sendQueuesThroughTheOutboxAndHistoryAndLimitsShowIt() async throws {
+        try await withTestDatabase { db in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            try scratch.write("character.json", Self.databaseKeyCharacter)
+            let gateway = try await startGateway(scratch, environment: ["DATABASE_URL": db.connectionString])
+            defer { gateway.kill9() }
+            let socket = ["--socket", ".wagate/control.sock"]
+            let (sent, sendOutput) = try await WagateProcess.run(
+                ["send", "echo-bot/main", "+1 555 000 1111", "hello from the operator"] + socket, directory: scratch.path)
+            #expect(sent == 0, "\(sendOutput)")
+            #expect(sendOutput.contains("queued 1 message to 15550001111@s.whatsapp.net"), "\(sendOutput)")
+
+            let (listed, history) = try await WagateProcess.run(
+                ["history", "echo-bot/main", "+15550001111", "--limit", "5", "--json"] + socket, directory: scratch.path)
+            #expect(listed == 0, "\(history)")
+            let json = try JSONValue.parse(history.split(separator: "\n").drop { !$0.hasPrefix("{") }.joined(separator: "\n"))
+            let message = try #require(json["messages"]?.arrayValue?.first)
+            #expect(message["text"]?.stringValue == "hello from the operator")
+            #expect(message["status"]?.stringValue == "pending")
+            #expect(message["from_me"]?.boolValue == true)
+
+            // At rest the text is sealed; the metadata is not.
+            let raw = try await db.pool.query("SELECT body_sealed FROM outbox UNION ALL SELECT body_sealed FROM messages")
+            #expect(raw.rowCount == 2)
+            for row in 0..<raw.rowCount {
+                #expect(!Data(try raw.bytes(row: row, column: 0) ?? []).contains(Data("hello from the operator".utf8)))
+            }
+
+            let (changed, limits) = try await WagateProcess.run(
+                ["limits", "echo-bot/main", "--burst", "9", "--messages-per-minute", "30"] + socket, directory: scratch.path)
+            #expect(changed == 0, "\(limits)")
+            #expect(limits.contains("30/min, burst 9") && limits.contains("queued: 1"), "\(limits)")
+
+            let (refused, error) = try await WagateProcess.run(
+                ["send", "echo-bot/main", "not-a-number", "x"] + socket, directory: scratch.path)
+            #expect(refused != 0)
+            #expect(error.contains("to must be a phone number in international format"), "\(error)")
+            await stop(gateway, signal: SIGTERM)
+        }
+    }
+
     @Test func embeddedPostgresStartsWithoutDatabaseURLAndKeepsItsState() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The message path of one account (DESIGN §1): the durable write of what arrives, the conversation
 /// that answers it, and the outbox that sends.
 ///
@@ -19,6 +21,13 @@ public protocol AccountMessaging: Sendable {
     /// - Parameter onAccountFailure: called when WhatsApp refuses the account itself (for example an
     ///   expired token); the account then stops with that reason.
     func deliver(through transport: any MessageTransport, onAccountFailure: @escaping @Sendable (String) -> Void) async
+
+    /// Queues text for `chat` as the agent would send it (prefix and chunking applied) and returns the
+    /// ids of the messages queued.
+    func send(text: String, to chat: String) async throws -> [String]
+
+    /// The latest `limit` messages of `chat` (every chat when `nil`), oldest first; `before` pages back.
+    func history(chat: String?, limit: Int, before: Date?) async throws -> [HistoryEntry]
 
     /// The account's send limits and queue, for `accounts.limits`.
     func limitsSnapshot() async -> JSONValue

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Phone numbers as the policies compare them: E.164 (`+15551234567`).
 public enum PhoneNumbers {
     /// The E.164 number of a user JID (`15551234567@s.whatsapp.net`, with or without a device suffix),
@@ -15,5 +17,21 @@ public enum PhoneNumbers {
         case .number(let number): number
         case .groupJID, .invalid: nil
         }
+    }
+}
+
+extension PhoneNumbers {
+    /// The chat JID an operator means: a JID as written (user, group or LID), or a phone number in
+    /// international form turned into `<digits>@s.whatsapp.net`; `nil` when it is neither.
+    public static func chatJID(from address: String) -> String? {
+        let trimmed = address.trimmingCharacters(in: .whitespaces)
+        if trimmed.contains("@") {
+            let lower = trimmed.lowercased()
+            let servers = ["@s.whatsapp.net", "@g.us", "@lid", "@c.us"]
+            guard servers.contains(where: lower.hasSuffix), !lower.hasPrefix("@") else { return nil }
+            return lower.hasSuffix("@c.us") ? lower.replacingOccurrences(of: "@c.us", with: "@s.whatsapp.net") : lower
+        }
+        guard let number = normalize(trimmed), number != "*" else { return nil }
+        return String(number.dropFirst()) + "@s.whatsapp.net"
     }
 }
