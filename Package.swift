@@ -102,7 +102,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "WAGateConversation",
-            dependencies: ["WAGateCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["WAGateCore", "WAGateStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "wagate",

@@ -31,17 +31,22 @@ public struct GatewayInfo: Sendable {
 public struct GatewayMethods: Sendable {
     private let registry: Registry
     private let info: GatewayInfo
+    private let ownership: (any AccountOwnership)?
 
     /// Creates the methods over a registry.
-    public init(registry: Registry, info: GatewayInfo) {
+    /// - Parameter ownership: who runs the accounts this process does not (cluster); calls that act on
+    ///   such an account are refused with the owner's name.
+    public init(registry: Registry, info: GatewayInfo, ownership: (any AccountOwnership)? = nil) {
         self.registry = registry
         self.info = info
+        self.ownership = ownership
     }
 
     /// Registers every method in `methods`.
     public func register(in methods: inout ControlMethods) {
         let registry = self.registry
         let info = self.info
+        let ownership = self.ownership
 
         methods.register("gateway.status", description: "The gateway, its agents and accounts.") { _, params in
             try params.rejectUnknownParams(allowed: [])
@@ -106,6 +111,7 @@ public struct GatewayMethods: Sendable {
         methods.register("accounts.start", description: "Start an account: {account}.", mutating: true) { _, params in
             try params.rejectUnknownParams(allowed: ["account"])
             let account = try Self.account(params, registry)
+            try await Self.ensureLocal(account, ownership)
             try Self.submit(.start, to: account)
             return ["account": await account.snapshot().json, "queued": true]
         }
@@ -113,6 +119,7 @@ public struct GatewayMethods: Sendable {
         methods.register("accounts.stop", description: "Stop an account: {account, reason?}.", mutating: true) { context, params in
             try params.rejectUnknownParams(allowed: ["account", "reason"])
             let account = try Self.account(params, registry)
+            try await Self.ensureLocal(account, ownership)
             let reason = try params.optionalString("reason") ?? "stopped by operator (uid \(context.peer.uid))"
             try Self.submit(.stop(reason: reason), to: account)
             return ["account": await account.snapshot().json, "queued": true]
@@ -124,6 +131,7 @@ public struct GatewayMethods: Sendable {
         ) { _, params in
             try params.rejectUnknownParams(allowed: ["account", "png"])
             let account = try Self.account(params, registry)
+            try await Self.ensureLocal(account, ownership)
             let wantsPNG = try params.optionalBool("png") ?? false
             guard let qr = await account.currentQR() else {
                 let status = await account.snapshot()
@@ -162,6 +170,7 @@ public struct GatewayMethods: Sendable {
         ) { _, params in
             try params.rejectUnknownParams(allowed: ["account", "phone"])
             let account = try Self.account(params, registry)
+            try await Self.ensureLocal(account, ownership)
             let phone = try params.requireString("phone")
             do {
                 let code = try await account.requestPairingCode(phoneNumber: phone)
@@ -213,6 +222,17 @@ public struct GatewayMethods: Sendable {
                 data: ["account": .string(address), "known": .array(registry.accounts.map { .string($0.id.description) })])
         }
         return account
+    }
+
+    /// Refuses a call about an account another gateway process runs, naming that process.
+    static func ensureLocal(_ account: Account, _ ownership: (any AccountOwnership)?) async throws(ControlError) {
+        guard let ownership, let owner = await ownership.owner(of: account.id) else { return }
+        throw ControlError(
+            code: 106,
+            message: "\(account.id) is run by another gateway process, \(owner.member)"
+                + (owner.address.isEmpty ? "" : " (control socket \(owner.address))") + "; send this request there",
+            kind: "gw.NotOwner",
+            data: ["account": .string(account.id.description), "owner": .string(owner.member), "address": .string(owner.address)])
     }
 
     static func agentNotFound(_ name: String, _ registry: Registry) -> ControlError {

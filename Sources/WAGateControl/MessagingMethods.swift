@@ -4,13 +4,18 @@ import WAGateCore
 /// Control methods of the message path: send, history and send limits (`messages.*`, `accounts.limits`).
 public struct MessagingMethods: Sendable {
     private let registry: Registry
+    private let ownership: (any AccountOwnership)?
 
-    /// Creates the methods over a registry.
-    public init(registry: Registry) { self.registry = registry }
+    /// Creates the methods over a registry; `ownership` refuses calls about accounts other processes run.
+    public init(registry: Registry, ownership: (any AccountOwnership)? = nil) {
+        self.registry = registry
+        self.ownership = ownership
+    }
 
     /// Registers every method in `methods`.
     public func register(in methods: inout ControlMethods) {
         let registry = self.registry
+        let ownership = self.ownership
 
         methods.register(
             "messages.send",
@@ -19,6 +24,7 @@ public struct MessagingMethods: Sendable {
         ) { _, params in
             try params.rejectUnknownParams(allowed: ["account", "to", "text"])
             let account = try GatewayMethods.account(params, registry)
+            try await GatewayMethods.ensureLocal(account, ownership)
             let messaging = try Self.messaging(of: account)
             let chat = try Self.chat(params.requireString("to"), field: "to")
             let text = try params.requireString("text")
@@ -42,6 +48,7 @@ public struct MessagingMethods: Sendable {
         ) { _, params in
             try params.rejectUnknownParams(allowed: ["account", "chat", "limit", "before"])
             let account = try GatewayMethods.account(params, registry)
+            try await GatewayMethods.ensureLocal(account, ownership)
             let messaging = try Self.messaging(of: account)
             let chat = try params.optionalString("chat").map { try Self.chat($0, field: "chat") }
             let limit = Int(try params.optionalInt("limit") ?? 20)
@@ -71,6 +78,7 @@ public struct MessagingMethods: Sendable {
         methods.register("accounts.limits", description: "An account's send limits, tokens and queue: {account}.") { _, params in
             try params.rejectUnknownParams(allowed: ["account"])
             let account = try GatewayMethods.account(params, registry)
+            try await GatewayMethods.ensureLocal(account, ownership)
             return ["limits": await (try Self.messaging(of: account)).limitsSnapshot()]
         }
 
@@ -81,6 +89,7 @@ public struct MessagingMethods: Sendable {
         ) { _, params in
             try params.rejectUnknownParams(allowed: ["account", "messagesPerMinute", "burst", "perChatIntervalMs"])
             let account = try GatewayMethods.account(params, registry)
+            try await GatewayMethods.ensureLocal(account, ownership)
             let messaging = try Self.messaging(of: account)
             guard case .object(let current) = await messaging.limitsSnapshot() else { throw ControlError.internalError("no limits") }
             func value(_ key: String, minimum: Int64) throws(ControlError) -> Int {

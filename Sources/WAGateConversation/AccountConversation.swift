@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import WAGateCore
+import WAGateStore
 
 /// The message path of one account (DESIGN §1): durable write, policy, debounce, the agent's reply,
 /// chunking and prefix, then the outbox, sent at the account's rate through the link's transport.
@@ -24,6 +25,8 @@ public actor AccountConversation: AccountMessaging {
     private let debounceWake = WakeSignal()
     private let outboxWake = WakeSignal()
     private var transport: (any MessageTransport)?
+    /// The lease fencing every write; `nil` without leases.
+    private var lease: AccountLease?
     /// Until when WhatsApp asked the whole account to hold its sends.
     private var pausedUntil: ContinuousClock.Instant?
 
@@ -60,7 +63,7 @@ public actor AccountConversation: AccountMessaging {
     }
 
     public func receive(_ messages: [InboundMessage]) async throws {
-        let fresh = try await store.record(messages, account: account, authDir: definition.authDir, lease: nil)
+        let fresh = try await store.record(messages, account: account, authDir: definition.authDir, lease: lease)
         for (message, isNew) in zip(messages, fresh) {
             guard isNew else {
                 logger.debug("re-delivered message dropped", metadata: ["message_id": "\(message.id)"])
@@ -71,7 +74,7 @@ public actor AccountConversation: AccountMessaging {
     }
 
     public func apply(_ updates: [MessageStatusUpdate]) async throws {
-        try await store.apply(updates, account: account, lease: nil)
+        try await store.apply(updates, account: account, lease: lease)
         for update in updates where update.status == .failed {
             logger.warning(
                 "WhatsApp reports a sent message failed",
@@ -102,6 +105,11 @@ public actor AccountConversation: AccountMessaging {
                 }
             } catch is CancellationError {
                 return
+            } catch let error as StoreError where error.code == .staleFence {
+                // Another process owns the account now: stop at once, without another write.
+                logger.error("the account's lease was lost; stopping it", metadata: ["error": "\(error)"])
+                onAccountFailure("another gateway process took over this account (its lease was lost)")
+                return
             } catch {
                 logger.error("outbox dispatcher failed; retrying in 1 s", metadata: ["error": "\(error)"])
                 try? await clock.sleep(for: .seconds(1))
@@ -113,7 +121,7 @@ public actor AccountConversation: AccountMessaging {
         let settings = chat.hasSuffix("@g.us") ? definition.settings.settings(forGroup: chat) : definition.settings
         let chunks = try ReplyChunker(settings: settings).chunks(text)
         let items = chunks.map { (id: MessageIDGenerator.make(ownUser: ""), message: OutboundMessage(chat: chat, content: .text($0))) }
-        try await store.enqueue(items, account: account, authDir: definition.authDir, lease: nil)
+        try await store.enqueue(items, account: account, authDir: definition.authDir, lease: lease)
         outboxWake.signal()
         return items.map(\.id)
     }
@@ -135,6 +143,10 @@ public actor AccountConversation: AccountMessaging {
             "chatsWaiting": .int(Int64(snapshot.chatNextAllowed.count)),
             "paused": .bool(pausedUntil.map { $0 > clock.now } ?? false),
         ]
+    }
+
+    public func setLease(_ lease: AccountLease?) async {
+        self.lease = lease
     }
 
     public func updateLimits(_ limits: WhatsAppSettings.RateLimit) async {
@@ -252,7 +264,7 @@ public actor AccountConversation: AccountMessaging {
     private func enqueue(_ messages: [OutboundMessage]) async {
         let items = messages.map { (id: MessageIDGenerator.make(ownUser: ""), message: $0) }
         do {
-            try await store.enqueue(items, account: account, authDir: definition.authDir, lease: nil)
+            try await store.enqueue(items, account: account, authDir: definition.authDir, lease: lease)
             outboxWake.signal()
         } catch {
             logger.error("could not queue a reply", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
@@ -276,26 +288,26 @@ public actor AccountConversation: AccountMessaging {
             case .retry(let after):
                 let delay = after ?? Self.backoff(attempt: queued.attempts)
                 logger.warning("send failed; will retry", metadata: ["message_id": "\(queued.id)", "in": "\(delay)", "error": "\(error)"])
-                try await store.reschedule(queued, after: delay, error: error.description, code: code, account: account, lease: nil)
+                try await store.reschedule(queued, after: delay, error: error.description, code: code, account: account, lease: lease)
                 return false
             case .throttleAccount(let pause):
                 logger.warning(
                     "WhatsApp asked this account to slow down; sends paused",
                     metadata: ["pause": "\(pause)", "error": "\(error)"])
                 pausedUntil = clock.now.advanced(by: pause)
-                try await store.reschedule(queued, after: pause, error: error.description, code: code, account: account, lease: nil)
+                try await store.reschedule(queued, after: pause, error: error.description, code: code, account: account, lease: lease)
                 return false
             case .throttleChat(let pause):
                 logger.warning("too many messages to this chat; holding it", metadata: ["pause": "\(pause)", "error": "\(error)"])
-                try await store.reschedule(queued, after: pause, error: error.description, code: code, account: account, lease: nil)
+                try await store.reschedule(queued, after: pause, error: error.description, code: code, account: account, lease: lease)
                 return false
             case .rejected:
                 logger.warning("message refused by WhatsApp; not retried", metadata: ["message_id": "\(queued.id)", "error": "\(error)"])
-                try await store.markFailed(queued, error: error.description, code: code, account: account, lease: nil)
+                try await store.markFailed(queued, error: error.description, code: code, account: account, lease: lease)
                 return true
             case .accountFailed(let reason):
                 logger.error("WhatsApp refused the account; stopping it", metadata: ["reason": "\(reason)"])
-                try await store.reschedule(queued, after: .zero, error: error.description, code: code, account: account, lease: nil)
+                try await store.reschedule(queued, after: .zero, error: error.description, code: code, account: account, lease: lease)
                 onAccountFailure(reason)
                 throw CancellationError()
             }
@@ -304,12 +316,12 @@ public actor AccountConversation: AccountMessaging {
         } catch {
             let delay = Self.backoff(attempt: queued.attempts)
             logger.warning("send failed; will retry", metadata: ["message_id": "\(queued.id)", "in": "\(delay)", "error": "\(error)"])
-            try await store.reschedule(queued, after: delay, error: "\(error)", code: nil, account: account, lease: nil)
+            try await store.reschedule(queued, after: delay, error: "\(error)", code: nil, account: account, lease: lease)
             return false
         }
         // A failure here leaves the row pending, so it is sent again: the same id on WhatsApp Web (which
         // the recipient's devices drop as a duplicate); the Cloud API has no such key, a documented limit.
-        try await store.markSent(queued, remoteID: remoteID, account: account, lease: nil)
+        try await store.markSent(queued, remoteID: remoteID, account: account, lease: lease)
         return true
     }
 

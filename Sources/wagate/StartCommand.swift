@@ -19,6 +19,7 @@ struct StartCommand: AsyncParsableCommand {
     @OptionGroup var sources: ConfigurationOptions
     @OptionGroup var state: StateOptions
     @OptionGroup var web: WebLinkOptions
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(help: "The control socket (default: <state-dir>/control.sock).")
     var socket: String?
@@ -93,17 +94,22 @@ struct StartCommand: AsyncParsableCommand {
                 credentials: credentials, configuration: webLink, logger: logger,
                 presentQR: Self.qrPresenter(terminal: TerminalQRDisplay(), events: events)),
             observer: GatewayObserver(accounts: accountsRepository, events: events, logger: logger),
-            logger: logger, messaging: messaging)
+            logger: logger, messaging: messaging, autoStart: false)
 
         let gatewayInfo = GatewayInfo(
             version: GatewayVersion.string, startedAt: Date(), database: database.location, stateDirectory: stateDirectory,
             masterKeyID: ring.current.id)
         let leases = LeaseRepository(pool: pool)
+        let leaseConfiguration = try cluster.configuration(
+            environment: ProcessInfo.processInfo.environment, accounts: registry.accounts.count)
         let membership = ClusterMembership(
-            leases: leases, address: socketPath, capacity: registry.accounts.count, logger: logger)
+            leases: leases, address: socketPath, capacity: leaseConfiguration.capacity,
+            interval: min(.seconds(5), leaseConfiguration.interval), logger: logger)
+        let leaseManager = LeaseManager(
+            registry: registry, leases: leases, memberID: membership.memberID, configuration: leaseConfiguration, logger: logger)
         var methods = ControlMethods()
-        GatewayMethods(registry: registry, info: gatewayInfo).register(in: &methods)
-        MessagingMethods(registry: registry).register(in: &methods)
+        GatewayMethods(registry: registry, info: gatewayInfo, ownership: leaseManager).register(in: &methods)
+        MessagingMethods(registry: registry, ownership: leaseManager).register(in: &methods)
         ClusterMethods(leases: leases, memberID: membership.memberID).register(in: &methods)
         let audit = AuditLogRepository(pool: pool)
         let control = ControlServer(
@@ -113,10 +119,13 @@ struct StartCommand: AsyncParsableCommand {
             },
             logger: logger)
 
-        // Services shut down in reverse order: the control socket closes first, then the accounts stop.
+        // Services shut down in reverse order: the control socket closes first, then the accounts stop,
+        // then their leases are released (so a successor claims them at once), then the member leaves.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: membership), .init(service: registry), .init(service: control)],
+                services: [
+                    .init(service: membership), .init(service: leaseManager), .init(service: registry), .init(service: control),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info(

@@ -144,9 +144,14 @@ import Glibc
             #expect(table.contains("MEMBER") && table.contains("(this)") && table.contains(".wagate/control.sock"), "\(table)")
             let members = try await db.pool.query("SELECT count(*) FROM cluster_members")
             #expect(try members.int(row: 0, column: 0) == 1)
+            // The process holds the lease of its one account, and gives it up on a graceful shutdown.
+            let held = try await db.pool.query("SELECT owner FROM account_leases WHERE account_id = 'milady-whatsapp-test/default'")
+            #expect(try held.string(row: 0, column: 0)?.isEmpty == false)
             await stop(gateway, signal: SIGTERM)
             let after = try await db.pool.query("SELECT count(*) FROM cluster_members")
             #expect(try after.int(row: 0, column: 0) == 0, "a member that shut down gracefully leaves the cluster")
+            let released = try await db.pool.query("SELECT owner FROM account_leases WHERE account_id = 'milady-whatsapp-test/default'")
+            #expect(try released.string(row: 0, column: 0) == nil, "leases are released so a successor claims at once")
         }
     }
 

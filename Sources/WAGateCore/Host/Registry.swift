@@ -11,12 +11,16 @@ public actor Registry: Service {
     private let agentOrder: [String]
     private let accountsByID: [AccountID: Account]
     private let logger: Logger
+    /// Whether `run()` starts the enabled accounts itself; `false` when a ``LeaseManager`` starts the
+    /// ones this process holds.
+    private let autoStart: Bool
 
     /// Builds agents and accounts from the configuration. Nothing runs until `run()`.
     public init(
         agents: [AgentDefinition], opener: any AccountSessionOpener, links: AccountLinkFactory,
-        observer: any AccountObserver, logger: Logger, messaging: AccountMessagingFactory = .none
+        observer: any AccountObserver, logger: Logger, messaging: AccountMessagingFactory = .none, autoStart: Bool = true
     ) {
+        self.autoStart = autoStart
         var bySlug: [String: Agent] = [:]
         var accounts: [AccountID: Account] = [:]
         for definition in agents {
@@ -70,7 +74,7 @@ public actor Registry: Service {
             for account in accounts {
                 group.addTask(name: "account-\(account.id)") { await account.run() }
             }
-            for account in accounts where account.definition.enabled {
+            for account in accounts where autoStart && account.definition.enabled {
                 _ = account.submit(.start)
             }
             // Park until the service group asks us to stop (or the task is cancelled).

@@ -1,4 +1,5 @@
 import Foundation
+import WAGateStore
 
 /// The message path of one account (DESIGN §1): the durable write of what arrives, the conversation
 /// that answers it, and the outbox that sends.
@@ -34,6 +35,10 @@ public protocol AccountMessaging: Sendable {
 
     /// Changes the account's send limits from now on.
     func updateLimits(_ limits: WhatsAppSettings.RateLimit) async
+
+    /// The lease under which this process runs the account; every write of the message path is fenced
+    /// by it. `nil` when the process runs without leases.
+    func setLease(_ lease: AccountLease?) async
 }
 
 /// Makes the message path of each account.
