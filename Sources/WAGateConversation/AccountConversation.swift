@@ -14,7 +14,10 @@ public actor AccountConversation: AccountMessaging {
     private let agent: AgentDefinition
     private let store: MessageStore
     private let replier: any AgentReplier
+    private let pairing: PairingRepository?
     private let logger: Logger
+    /// When this conversation began; older messages get no pairing reply (history catch-up).
+    private let startedAt = Date()
     private let clock = ContinuousClock()
 
     private var policy: ConversationPolicy
@@ -36,8 +39,9 @@ public actor AccountConversation: AccountMessaging {
     /// Creates the message path of `definition` on `agent`.
     public init(
         account: AccountID, definition: AccountDefinition, agent: AgentDefinition, store: MessageStore, replier: any AgentReplier,
-        logger: Logger
+        pairing: PairingRepository? = nil, logger: Logger
     ) {
+        self.pairing = pairing
         self.account = account
         self.definition = definition
         self.agent = agent
@@ -157,7 +161,14 @@ public actor AccountConversation: AccountMessaging {
     // MARK: Inbound
 
     private func consider(_ message: InboundMessage) async {
-        let decision = policy.decide(message)
+        var approved: Set<String> = []
+        if !message.isGroup, definition.settings.dmPolicy == .pairing || definition.settings.dmPolicy == .allowlist, let pairing {
+            // Read for every message, so an approval made through any process counts at once.
+            do { approved = try await pairing.approvedSenders(accountID: account.description) } catch {
+                logger.warning("cannot read the approved senders; treating the sender as unknown", metadata: ["error": "\(error)"])
+            }
+        }
+        let decision = policy.decide(message, approved: approved)
         let settings = message.isGroup ? definition.settings.settings(forGroup: message.chat) : definition.settings
         if settings.sendReadReceipts, !message.fromMe, let transport {
             do { try await transport.markRead(message) } catch {
@@ -169,9 +180,7 @@ public actor AccountConversation: AccountMessaging {
             logger.info("message stored, not answered", metadata: ["message_id": "\(message.id)", "reason": "\(reason)"])
             return
         case .requestPairing(let sender):
-            logger.notice(
-                "message from an unknown sender stored, not answered: dmPolicy is pairing and pairing approvals are not available in this build; add the number to allowFrom",
-                metadata: ["sender": "\(sender)", "message_id": "\(message.id)"])
+            await requestPairing(sender: sender, message: message)
             return
         case .answer(let react):
             guard message.content.text != nil else {
@@ -191,6 +200,43 @@ public actor AccountConversation: AccountMessaging {
             let ready = debouncer.receive(message, key: key, alone: alone, at: clock.now)
             for batch in ready { submitReply(batch.messages) }
             if debouncer.nextDeadline != nil { debounceWake.signal() }
+        }
+    }
+
+    /// An unknown sender under `dmPolicy: "pairing"`: one reply with a code the operator can approve;
+    /// nothing more while the request is pending, and nothing at all beyond the pending cap.
+    private func requestPairing(sender: String, message: InboundMessage) async {
+        guard let pairing else {
+            logger.notice("message from an unknown sender stored, not answered (no pairing store)", metadata: ["sender": "\(sender)"])
+            return
+        }
+        guard message.timestamp >= startedAt.addingTimeInterval(-30) else {
+            logger.info("old message from an unknown sender: no pairing request", metadata: ["sender": "\(sender)", "message_id": "\(message.id)"])
+            return
+        }
+        let meta = message.sender.pushName.map { name -> String in
+            let data = (try? JSONEncoder().encode(["name": name])) ?? Data("{}".utf8)
+            return String(decoding: data, as: UTF8.self)
+        }
+        do {
+            switch try await pairing.upsert(
+                accountID: account.description, sender: sender, meta: meta, ttl: PairingCode.ttl, maxPending: PairingCode.maxPending,
+                makeCode: PairingCode.generate)
+            {
+            case .created(let code):
+                logger.notice(
+                    "[WhatsApp] pairing request from an unknown sender; approve with: wagate pairing approve \(account) \(code)",
+                    metadata: ["sender": "\(sender)"])
+                _ = try await send(text: PairingCode.reply(sender: sender, code: code, account: account), to: message.chat)
+            case .existing:
+                logger.info("unknown sender already has a pending pairing request; no second reply", metadata: ["sender": "\(sender)"])
+            case .full:
+                logger.warning(
+                    "unknown sender dropped: \(PairingCode.maxPending) pairing requests are already pending",
+                    metadata: ["sender": "\(sender)", "message_id": "\(message.id)"])
+            }
+        } catch {
+            logger.error("pairing request not recorded", metadata: ["sender": "\(sender)", "error": "\(error)"])
         }
     }
 

@@ -86,7 +86,8 @@ struct StartCommand: AsyncParsableCommand {
             logger: logger)
         let credentials = SealedCredentials(keys: keys, repository: CredentialRepository(pool: pool))
         let messaging = Self.messagingFactory(
-            agents: configuration.agents, store: MessageStore(pool: pool, keys: keys), events: events, logger: logger)
+            agents: configuration.agents, store: MessageStore(pool: pool, keys: keys), pairing: PairingRepository(pool: pool), events: events,
+            logger: logger)
         let registry = Registry(
             agents: configuration.agents,
             opener: StoreSessionOpener(credentials: credentials, keys: keys, logger: logger),
@@ -110,6 +111,7 @@ struct StartCommand: AsyncParsableCommand {
         var methods = ControlMethods()
         GatewayMethods(registry: registry, info: gatewayInfo, ownership: leaseManager).register(in: &methods)
         MessagingMethods(registry: registry, ownership: leaseManager).register(in: &methods)
+        PairingMethods(registry: registry, pairing: PairingRepository(pool: pool)).register(in: &methods)
         ClusterMethods(leases: leases, memberID: membership.memberID).register(in: &methods)
         let audit = AuditLogRepository(pool: pool)
         let control = ControlServer(
@@ -141,7 +143,7 @@ struct StartCommand: AsyncParsableCommand {
 extension StartCommand {
     /// Each account's message path: its conversation with the agent's model provider.
     static func messagingFactory(
-        agents: [AgentDefinition], store: MessageStore, events: EventBus, logger: Logger
+        agents: [AgentDefinition], store: MessageStore, pairing: PairingRepository, events: EventBus, logger: Logger
     ) -> AccountMessagingFactory {
         var bySlug: [String: (agent: AgentDefinition, replier: any AgentReplier)] = [:]
         for agent in agents {
@@ -155,7 +157,8 @@ extension StartCommand {
         return AccountMessagingFactory { id, definition in
             guard let entry = entries[id.agent] else { return nil }
             return AccountConversation(
-                account: id, definition: definition, agent: entry.agent, store: store, replier: entry.replier, logger: logger)
+                account: id, definition: definition, agent: entry.agent, store: store, replier: entry.replier, pairing: pairing,
+                logger: logger)
         }
     }
 

@@ -72,7 +72,7 @@ final class FailureLog: Sendable {
         let conversation = AccountConversation(
             account: account, definition: AccountDefinition(id: "default", kind: .cloud, settings: settings),
             agent: AgentDefinition(name: "Milady", modelProvider: "echo", sourceFile: "test.json"), store: store, replier: EchoReplier(),
-            logger: logger)
+            pairing: PairingRepository(pool: db.pool), logger: logger)
         let background = Task { await conversation.run() }
         let delivery = Task {
             await conversation.deliver(through: transport) { reason in failures.append(reason) }
@@ -183,6 +183,55 @@ final class FailureLog: Sendable {
                 #expect(textOf(transport.sent[0]) == "second")
                 let row = try await db.pool.query("SELECT error_code FROM outbox WHERE status = 'failed'")
                 #expect(try row.int(row: 0, column: 0) == 131026)
+            }
+        }
+    }
+
+    func from(_ phone: String, _ id: String, _ text: String) -> InboundMessage {
+        let jid = "\(phone.dropFirst())@s.whatsapp.net"
+        return InboundMessage(id: id, chat: jid, sender: MessageSender(jid: jid, pushName: "P\(phone.suffix(2))"), timestamp: Date(), content: .text(text))
+    }
+
+    @Test func unknownSendersGetOnePairingCodeAndAreAnsweredOnceApproved() async throws {
+        try await withTestDatabase { db in
+            let transport = RecordingTransport()
+            let pairingPolicy = settings {
+                $0.dmPolicy = .pairing
+                $0.dmPolicyName = "pairing"
+                $0.allowFrom = []
+                $0.messagePrefix = "[Milady] "
+            }
+            try await withConversation(db, settings: pairingPolicy, transport: transport) { conversation, _ in
+                try await conversation.receive([from("+15550000001", "P1", "hi")])
+                try await eventually { transport.sent.count == 1 }
+                let reply = textOf(transport.sent[0])
+                #expect(reply.hasPrefix("[Milady] Access not configured."))
+                #expect(reply.contains("Your WhatsApp phone number: +15550000001"))
+                let code = try #require(reply.split(separator: "\n").first { $0.hasPrefix("Pairing code: ") }?.dropFirst(14))
+                #expect(code.count == 8 && code.allSatisfy { PairingCode.alphabet.contains($0) })
+                #expect(reply.hasSuffix("wagate pairing approve bot/default \(code)"))
+
+                // The same sender again: no second reply.
+                try await conversation.receive([from("+15550000001", "P2", "hello?")])
+                // Two more unknown senders fill the three pending slots; a fourth is dropped without a reply.
+                try await conversation.receive([from("+15550000002", "P3", "hi")])
+                try await conversation.receive([from("+15550000003", "P4", "hi")])
+                try await conversation.receive([from("+15550000004", "P5", "hi")])
+                try await eventually { transport.sent.count >= 3 }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(transport.sent.count == 3)
+                #expect(!transport.sent.contains { $0.message.chat.hasPrefix("15550000004") })
+                let pending = try await PairingRepository(pool: db.pool).pending(accountID: "bot/default", ttl: PairingCode.ttl)
+                #expect(pending.map(\.sender) == ["+15550000001", "+15550000002", "+15550000003"])
+                #expect(pending.first?.meta?.contains("P01") == true)
+
+                // Approved (in lower case, as a user might type it): the next message is answered.
+                #expect(
+                    try await PairingRepository(pool: db.pool).approve(
+                        accountID: "bot/default", code: code.lowercased(), ttl: PairingCode.ttl, approvedBy: "test") == "+15550000001")
+                try await conversation.receive([from("+15550000001", "P6", "now?")])
+                try await eventually { transport.sent.count == 4 }
+                #expect(textOf(transport.sent[3]) == "[Milady] now?")
             }
         }
     }
