@@ -37,6 +37,11 @@ let package = Package(
             name: "WAGateCrypto",
             dependencies: ["CSodium", "COpenSSL"],
             swiftSettings: swiftSettings),
+        // Signal sessions and sender keys: libsignal-protocol-c with an OpenSSL crypto provider.
+        .target(
+            name: "WASignal",
+            dependencies: ["CSignalProtocol", "COpenSSL", "WAGateCrypto"],
+            swiftSettings: swiftSettings),
         .target(
             name: "WABinary",
             dependencies: ["CZlib"],
