@@ -126,6 +126,10 @@ let package = Package(
             name: "WAGateCryptoTests", dependencies: ["WAGateCrypto", "CSignalProtocol", "CQREncode"],
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "WASignalTests", dependencies: ["WASignal", "WAGateCrypto", "CSignalProtocol"],
+            exclude: ["Interop/axolotl_peer.py"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "WABinaryTests", dependencies: ["WABinary"],
             swiftSettings: swiftSettings),
         .testTarget(
