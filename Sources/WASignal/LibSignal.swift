@@ -48,7 +48,9 @@ enum LibSignal {
     }
 
     /// Runs `body` with a C sender key name for `name` (same lifetime rule as `withAddress`).
-    static func withSenderKeyName<R>(_ name: SenderKeyName, _ body: (UnsafePointer<signal_protocol_sender_key_name>) throws -> R) rethrows -> R {
+    static func withSenderKeyName<R>(
+        _ name: SenderKeyName, _ body: (UnsafePointer<signal_protocol_sender_key_name>) throws -> R
+    ) rethrows -> R {
         try name.groupId.withCString { group in
             try name.sender.name.withCString { sender in
                 var cName = signal_protocol_sender_key_name(
@@ -62,7 +64,8 @@ enum LibSignal {
 
     /// The Swift address of a C address the library passed to a store callback.
     static func address(_ address: UnsafePointer<signal_protocol_address>) -> SignalAddress {
-        SignalAddress(name: string(address.pointee.name, address.pointee.name_len), deviceId: UInt16(truncatingIfNeeded: address.pointee.device_id))
+        SignalAddress(
+            name: string(address.pointee.name, address.pointee.name_len), deviceId: UInt16(truncatingIfNeeded: address.pointee.device_id))
     }
 
     /// The Swift sender key name of a C one the library passed to a store callback.

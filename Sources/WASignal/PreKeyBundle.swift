@@ -55,7 +55,9 @@ public struct PreKeyBundle: Sendable, Equatable {
     ///   - deviceId: our device number.
     ///   - preKey: one of our one-time prekeys, or nil.
     ///   - signedPreKey: our current signed prekey.
-    public init(identity: SignalPublicKey, registrationId: UInt32, deviceId: UInt16, preKey: PreKeyRecord?, signedPreKey: SignedPreKeyRecord) {
+    public init(
+        identity: SignalPublicKey, registrationId: UInt32, deviceId: UInt16, preKey: PreKeyRecord?, signedPreKey: SignedPreKeyRecord
+    ) {
         self.init(
             registrationId: registrationId, deviceId: deviceId, preKey: preKey.map { PreKey(id: $0.id, publicKey: $0.publicKey) },
             signedPreKeyId: signedPreKey.id, signedPreKey: signedPreKey.publicKey, signedPreKeySignature: signedPreKey.signature,

@@ -93,7 +93,8 @@ import WAGateCrypto
         #expect(provider.sha512_digest_init_func!(&context, nil) == SG_SUCCESS)
         defer { provider.sha512_digest_cleanup_func!(context, nil) }
         let abc = hex(
-            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f")
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                + "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f")
         for _ in 0..<2 {  // the fingerprint code loops on one context
             #expect(LibSignal.withBytes(Array("abc".utf8)) { provider.sha512_digest_update_func!(context, $0, $1, nil) } == SG_SUCCESS)
             var output: OpaquePointer?

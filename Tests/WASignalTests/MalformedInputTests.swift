@@ -108,7 +108,9 @@ import WASignal
             try receiver.engine.decrypt(SignalCiphertext(kind: .pkmsg, bytes: withVersion(0x43, undelivered)), from: sender.address)
         }
         for version: UInt8 in [0x00, 0x22, 0x43, 0xF3] {
-            #expect(throws: SignalError.self) { try bob.engine.processSenderKeyDistributionMessage(withVersion(version, distribution), from: aliceName) }
+            #expect(throws: SignalError.self) {
+                try bob.engine.processSenderKeyDistributionMessage(withVersion(version, distribution), from: aliceName)
+            }
             #expect(throws: SignalError.self) { try bob.engine.groupDecrypt(withVersion(version, skmsg), from: aliceName) }
         }
         #expect(receiver.store.takeChanges().isEmpty)
@@ -119,7 +121,9 @@ import WASignal
 
     @Test func messagesOfTheWrongKindThrow() throws {
         let (sender, receiver, undelivered) = try undeliveredPkmsg()
-        #expect(throws: SignalError.self) { try receiver.engine.decrypt(SignalCiphertext(kind: .msg, bytes: undelivered), from: sender.address) }
+        #expect(throws: SignalError.self) {
+            try receiver.engine.decrypt(SignalCiphertext(kind: .msg, bytes: undelivered), from: sender.address)
+        }
         #expect(throws: SignalError.self) { try alice.engine.decrypt(SignalCiphertext(kind: .pkmsg, bytes: msg), from: bob.address) }
         #expect(throws: SignalError.self) { try bob.engine.processSenderKeyDistributionMessage(skmsg, from: aliceName) }
         #expect(throws: SignalError.self) { try bob.engine.groupDecrypt(distribution, from: aliceName) }

@@ -16,7 +16,10 @@ import WASignal
     }
 
     @Test func theTextFormRoundTrips() throws {
-        for address in [SignalAddress.phoneNumber("12025550123", device: 12), .lid("9", device: 0), SignalAddress(name: "a.b", deviceId: 65535)] {
+        let addresses = [
+            SignalAddress.phoneNumber("12025550123", device: 12), .lid("9", device: 0), SignalAddress(name: "a.b", deviceId: 65535),
+        ]
+        for address in addresses {
             #expect(try SignalAddress(parsing: address.description) == address)
         }
         for bad in ["", "nodot", ".3", "user.", "user.x", "user.65536", "user.-1"] {

@@ -92,7 +92,8 @@ import WASignal
         #expect(preKeys.keys.sorted() == [1, 2])
 
         // A new process: a new context and store, restored from the "tables".
-        let restored = SignalStore(identity: try IdentityKeyPair(privateKey: bob.store.identityKeyPair.privateKey), registrationId: bob.store.registrationId)
+        let identity = try IdentityKeyPair(privateKey: bob.store.identityKeyPair.privateKey)
+        let restored = SignalStore(identity: identity, registrationId: bob.store.registrationId)
         restored.restoreSignedPreKey(try SignedPreKeyRecord(serialized: bob.signedPreKey.serialized))
         for (_, blob) in preKeys { restored.restorePreKey(try PreKeyRecord(serialized: blob)) }
         for (address, blob) in sessions { restored.restoreSession(try SessionRecord(serialized: blob), for: address) }

@@ -29,7 +29,9 @@ final class AxolotlPeer: @unchecked Sendable {
         let fields: [String: Any]
 
         func bytes(_ key: String) throws -> [UInt8] {
-            guard let text = fields[key] as? String, let bytes = Self.unhex(text) else { throw Failure(description: "reply has no hex field \(key): \(fields)") }
+            guard let text = fields[key] as? String, let bytes = Self.unhex(text) else {
+                throw Failure(description: "reply has no hex field \(key): \(fields)")
+            }
             return bytes
         }
 
