@@ -37,6 +37,11 @@ let package = Package(
             name: "WAGateCrypto",
             dependencies: ["CSodium", "COpenSSL"],
             swiftSettings: swiftSettings),
+        // Signal sessions and sender keys: libsignal-protocol-c with an OpenSSL crypto provider.
+        .target(
+            name: "WASignal",
+            dependencies: ["CSignalProtocol", "COpenSSL", "WAGateCrypto"],
+            swiftSettings: swiftSettings),
         .target(
             name: "WABinary",
             dependencies: ["CZlib"],
@@ -123,6 +128,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAGateCryptoTests", dependencies: ["WAGateCrypto", "CSignalProtocol", "CQREncode"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WASignalTests", dependencies: ["WASignal", "WAGateCrypto", "CSignalProtocol"],
+            exclude: ["Interop/axolotl_peer.py"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WABinaryTests", dependencies: ["WABinary"],

@@ -13,12 +13,16 @@ cd "$(dirname "$0")/.."
 #   cryptography: X25519 and AES-GCM (a dependency of dissononce, used directly too).
 #   python-axolotl-curve25519: libsignal's curve25519/XEdDSA C code (a consonance dependency, built from
 #     source: needs gcc and python3-dev, see scripts/lib.sh); protobuf: Google's runtime for the messages.
+#   python-axolotl: libsignal's X3DH, double ratchet and sender keys in Python, the independent Signal peer
+#     (Tests/WASignalTests/Interop). 0.2.3 is the last release; it ships pre-3.19 generated _pb2 files, so
+#     the peer runs with PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION=python. Its dependencies are pinned above.
 WAGATE_PYTHON_REQUIREMENTS=(
   dissononce==0.34.3
   consonance==0.1.5
   cryptography==50.0.2
   python-axolotl-curve25519==0.4.1.post2
   protobuf==7.36.2
+  python-axolotl==0.2.3
 )
 # Installed with --no-deps (their declared dependencies are not needed by the tests, or are pinned above).
 #   neonize: WhatsApp's protobuf definitions compiled for Python (whatsmeow's), used from its neonize/proto
