@@ -21,11 +21,18 @@ public struct MessageRepository: Sendable {
     /// - Returns: for each record, whether it was new (`false`: the same chat and id were already stored,
     ///   a re-delivery to acknowledge and drop).
     /// - Throws: `StoreError` (``StoreError/Code/staleFence`` when the lease was lost: nothing was written).
-    public func insert(_ records: [MessageRecord], lease: AccountLease?) async throws -> [Bool] {
-        guard !records.isEmpty else { return [] }
+    /// - Parameter alsoWrite: further writes that must commit with the messages or not at all (the
+    ///   Signal state their decryption advanced); it learns which records were new.
+    public func insert(
+        _ records: [MessageRecord], lease: AccountLease?,
+        alsoWrite: (@Sendable (isolated PGConnection, [Bool]) throws -> Void)? = nil
+    ) async throws -> [Bool] {
+        guard !records.isEmpty || alsoWrite != nil else { return [] }
         return try await pool.transaction { connection in
             if let lease { try LeaseRepository.checkFence(connection, lease: lease) }
-            return try records.map { try Self.insert(connection, $0) }
+            let fresh = try records.map { try Self.insert(connection, $0) }
+            try alsoWrite?(connection, fresh)
+            return fresh
         }
     }
 

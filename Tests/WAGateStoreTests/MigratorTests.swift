@@ -116,7 +116,7 @@ import WAGateTestSupport
             #expect(
                 perAccountTables == [
                     "accounts", "account_leases", "account_data_keys", "device_credentials", "messages", "outbox",
-                    "pairing_requests", "allow_list",
+                    "pairing_requests", "allow_list", "signal_state", "lid_mappings",
                 ])
         }
     }

@@ -39,7 +39,12 @@ public struct MessageStore: Sendable {
     /// Stores inbound messages in one transaction: the durable write that must commit before WhatsApp
     /// is told the messages arrived.
     /// - Returns: for each message, whether it was new (`false` for a re-delivery).
-    public func record(_ inbound: [InboundMessage], account: AccountID, authDir: String?, lease: AccountLease?) async throws -> [Bool] {
+    /// - Parameter alsoWrite: writes that must commit with the messages (the Signal state their
+    ///   decryption advanced); it learns which messages were new.
+    public func record(
+        _ inbound: [InboundMessage], account: AccountID, authDir: String?, lease: AccountLease?,
+        alsoWrite: (@Sendable (isolated PGConnection, [Bool]) throws -> Void)? = nil
+    ) async throws -> [Bool] {
         let key = try await keys.dataKey(for: account, authDir: authDir)
         let records = try inbound.map { message in
             let body = try Self.encoder.encode(message)
@@ -51,7 +56,7 @@ public struct MessageStore: Sendable {
                 fromMe: message.fromMe, timestamp: message.timestamp, type: message.content.kind,
                 status: message.fromMe ? "sent" : "received", bodySealed: sealed, metadata: Self.metadata(of: message))
         }
-        return try await messages.insert(records, lease: lease)
+        return try await messages.insert(records, lease: lease, alsoWrite: alsoWrite)
     }
 
     /// Non-secret attributes worth searching: the quoted message's id and the number of mentions.
