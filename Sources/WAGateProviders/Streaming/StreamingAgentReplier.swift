@@ -12,7 +12,8 @@ import WAGateConversation
 /// > ``ProviderError/Code/streamInterrupted``. Failures before the first piece are retried as usual.
 ///
 /// A provider configured without streaming calls `onText` once with the whole reply. An error thrown by
-/// `onText` stops the reply and is rethrown unchanged.
+/// `onText` stops the reply and is rethrown unchanged. `onText` runs inside the request timeout, so it
+/// should hand the text on (queue it in the outbox) rather than wait for delivery.
 ///
 /// ```swift
 /// if let streaming = replier as? any StreamingAgentReplier, settings.blockStreaming {
