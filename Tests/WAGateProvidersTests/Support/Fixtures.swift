@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import InMemoryLogging
 import Logging
-import Synchronization
 import WAGateConversation
 import WAGateCore
 
@@ -81,27 +80,5 @@ enum Fixtures {
     static func pieces(_ text: String, every size: Int) -> [[UInt8]] {
         let bytes = Array(text.utf8)
         return stride(from: 0, to: bytes.count, by: size).map { Array(bytes[$0..<min($0 + size, bytes.count)]) }
-    }
-}
-
-/// Records the waits a replier asks for between attempts, without waiting.
-final class SleepRecorder: Sendable {
-    private let delays = Mutex<[Duration]>([])
-
-    var recorded: [Duration] { delays.withLock { $0 } }
-
-    var sleep: @Sendable (Duration) async throws -> Void {
-        { [self] duration in self.delays.withLock { $0.append(duration) } }
-    }
-}
-
-/// Collects streamed text pieces.
-final class PieceRecorder: Sendable {
-    private let pieces = Mutex<[String]>([])
-
-    var recorded: [String] { pieces.withLock { $0 } }
-
-    func record(_ piece: String) {
-        pieces.withLock { $0.append(piece) }
     }
 }
