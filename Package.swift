@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: C libraries from Debian (pkg-config + apt providers)
@@ -109,6 +110,16 @@ let package = Package(
             name: "WAGateConversation",
             dependencies: ["WAGateCore", "WAGateStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        .target(
+            name: "WAGateProviders",
+            dependencies: [
+                "WAGateConversation", "WAGateCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "wagate",
             dependencies: [
@@ -184,6 +195,16 @@ let package = Package(
         .testTarget(
             name: "WAGateConversationTests",
             dependencies: ["WAGateConversation", "WAGateCore", "WAGateStore", "WAGateCrypto", "WAGateTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WAGateProvidersTests",
+            dependencies: [
+                "WAGateProviders", "WAGateConversation", "WAGateCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests", dependencies: ["WAGateTestSupport", "WAGateCore"],
