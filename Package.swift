@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C libraries from Debian (pkg-config + apt providers)
@@ -100,6 +103,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        // Meta's WhatsApp Business Cloud API: webhook signature and parsing, the Graph API client.
+        .target(
+            name: "WAGateCloud",
+            dependencies: [
+                "WAGateCore", "WAGateCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "wagate",
             dependencies: [
@@ -167,6 +181,17 @@ let package = Package(
         .testTarget(
             name: "WAGateLinkTests",
             dependencies: ["WAGateLink", "WAGateCore", "WAGateSandbox", "WAWeb", "WABinary", "WAGateTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WAGateCloudTests",
+            dependencies: [
+                "WAGateCloud", "WAGateCore", "WAGateCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests", dependencies: ["WAGateTestSupport", "WAGateCore"],

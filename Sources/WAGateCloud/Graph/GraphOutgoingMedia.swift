@@ -1,0 +1,35 @@
+/// A media message to send: an uploaded media id or a public link, with its caption and file name.
+public struct GraphOutgoingMedia: Sendable, Hashable {
+    /// The message types that carry media.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case image, video, audio, document, sticker
+
+        /// Whether Meta accepts a caption on this kind.
+        public var allowsCaption: Bool { self == .image || self == .video || self == .document }
+    }
+
+    /// Where Meta takes the file from.
+    public enum Source: Sendable, Hashable {
+        /// A media id returned by ``GraphClient/uploadMedia(_:mimeType:fileName:)`` (valid 30 days).
+        case id(String)
+        /// A public HTTP(S) URL Meta downloads the file from.
+        case link(String)
+    }
+
+    /// What kind of message.
+    public var kind: Kind
+    /// Where the file comes from.
+    public var source: Source
+    /// Caption (image, video and document only).
+    public var caption: String?
+    /// The file name the recipient sees (document only).
+    public var fileName: String?
+
+    /// Describes a media message.
+    public init(kind: Kind, source: Source, caption: String? = nil, fileName: String? = nil) {
+        self.kind = kind
+        self.source = source
+        self.caption = caption
+        self.fileName = fileName
+    }
+}
