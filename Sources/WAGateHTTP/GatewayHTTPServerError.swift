@@ -13,6 +13,7 @@ public struct GatewayHTTPServerError: Error, Sendable, Hashable, CustomStringCon
         /// The server stopped (or failed to bind) before it was listening.
         public static let notListening = Code(base: .notListening)
 
+        /// A stable word for logs.
         public var description: String { base.rawValue }
     }
 
@@ -31,5 +32,6 @@ public struct GatewayHTTPServerError: Error, Sendable, Hashable, CustomStringCon
         Self(.invalidListenAddress, "invalid HTTP listen address \"\(listen)\": \(why)")
     }
 
+    /// What is wrong, in words.
     public var description: String { message }
 }

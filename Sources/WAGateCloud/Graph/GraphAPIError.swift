@@ -69,6 +69,7 @@ public struct GraphAPIError: Sendable, Hashable, CustomStringConvertible {
         SendFailure(code: code, title: message, detail: details)
     }
 
+    /// The code, subcode, message, details and `fbtrace_id`, for logs.
     public var description: String {
         var text = "Graph error \(code)"
         if let subcode { text += "/\(subcode)" }

@@ -31,7 +31,8 @@ public struct GraphClientError: Error, Sendable, CustomStringConvertible {
         public static let mediaTooLarge = Code(base: .mediaTooLarge)
 
         /// A stable word for logs and metrics labels.
-        public var description: String { base.rawValue }
+        /// The kind and what happened (Meta's error when there is one), for logs.
+    public var description: String { base.rawValue }
     }
 
     /// The kind of failure.

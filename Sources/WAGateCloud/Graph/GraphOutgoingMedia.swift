@@ -2,7 +2,16 @@
 public struct GraphOutgoingMedia: Sendable, Hashable {
     /// The message types that carry media.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case image, video, audio, document, sticker
+        /// JPEG or PNG, up to 5 MB.
+        case image
+        /// MP4 or 3GPP (H.264 and AAC), up to 16 MB.
+        case video
+        /// AAC, AMR, MP3, MP4 audio or OGG (Opus), up to 16 MB.
+        case audio
+        /// Any document type (PDF, Office, text), up to 100 MB.
+        case document
+        /// WebP, up to 100 KB (500 KB animated).
+        case sticker
 
         /// Whether Meta accepts a caption on this kind.
         public var allowsCaption: Bool { self == .image || self == .video || self == .document }

@@ -26,5 +26,6 @@ public struct WebhookAppSecret: Sendable, CustomStringConvertible {
         self.key = secret
     }
 
+    /// The app, never the secret.
     public var description: String { "WebhookAppSecret(appID: \(appID), secret: <redacted>)" }
 }

@@ -35,6 +35,7 @@ public struct WebhookPayloadError: Error, Sendable, Hashable, CustomStringConver
         self.message = message
     }
 
+    /// The path and what is wrong, for logs.
     public var description: String {
         path.isEmpty ? "webhook payload: \(message)" : "webhook payload: \(path): \(message)"
     }

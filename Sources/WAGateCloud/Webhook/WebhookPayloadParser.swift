@@ -209,9 +209,3 @@ extension WebhookPayloadParser {
         }
     }
 }
-
-/// Why one item of a change was skipped.
-struct SkippedItem: Error {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
-}

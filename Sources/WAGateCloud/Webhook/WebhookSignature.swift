@@ -32,6 +32,7 @@ public enum WebhookSignature {
         /// Whether the delivery may be processed.
         public var isValid: Bool { if case .valid = self { true } else { false } }
 
+        /// A word for logs.
         public var description: String {
             switch self {
             case .valid(let appID): "valid (app \(appID))"
