@@ -298,3 +298,18 @@ func bytes(_ hex: String) -> [UInt8] {
         #expect(Hex.decode("") == [])
     }
 }
+
+// MARK: - Constant-time comparison
+
+extension PrimitivesTests {
+    @Test func constantTimeEqualsAcceptsOnlyEqualBytes() {
+        #expect(ConstantTime.equals([1, 2, 3], [1, 2, 3]))
+        #expect(ConstantTime.equals([UInt8](), [UInt8]()))
+        #expect(!ConstantTime.equals([1, 2, 3], [1, 2, 4]))
+        #expect(!ConstantTime.equals([1, 2, 3], [1, 2]))
+        #expect(!ConstantTime.equals([1, 2], [1, 2, 3]))
+        #expect(!ConstantTime.equals([UInt8](), [0]))
+        #expect(ConstantTime.equals("verify-me", "verify-me"))
+        #expect(!ConstantTime.equals("verify-me", "verify-mE"))
+    }
+}

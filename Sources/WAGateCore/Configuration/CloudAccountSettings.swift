@@ -16,11 +16,16 @@ public struct CloudAccountSettings: Sendable, Hashable {
     public var businessAccountId: String?
     /// App secret for `X-Hub-Signature-256` (`appSecret` / `WHATSAPP_APP_SECRET`).
     public var appSecret: String?
-    /// Graph API version such as `v25.0` (`graphVersion` / `WHATSAPP_API_VERSION`); `nil` means the
-    /// gateway's default.
+    /// Graph API version such as `v25.0` (`graphVersion` / `WHATSAPP_GRAPH_VERSION`, or the older
+    /// `WHATSAPP_API_VERSION`); `nil` means ``defaultGraphVersion``.
     public var graphVersion: String?
-    /// Graph API base URL (`graphUrl`); `nil` means `https://graph.facebook.com`.
+    /// Graph API base URL (`graphUrl` / `WHATSAPP_GRAPH_URL`); `nil` means ``defaultGraphURL``.
     public var graphUrl: String?
+
+    /// The Graph API version used when neither the account nor the environment names one.
+    public static let defaultGraphVersion = "v25.0"
+    /// The Graph API base URL used when neither the account nor the environment names one.
+    public static let defaultGraphURL = "https://graph.facebook.com"
 
     /// Creates Cloud API settings.
     public init(

@@ -13,11 +13,18 @@ public enum WhatsAppEnvironmentKeys {
     public static let businessAccountID = "WHATSAPP_BUSINESS_ACCOUNT_ID"
     /// App secret for webhook signatures.
     public static let appSecret = "WHATSAPP_APP_SECRET"
-    /// Graph API version (the elizaOS plugin's name for it).
+    /// Graph API version, e.g. `v25.0` (the gateway's command contract; default `v25.0`).
+    public static let graphVersion = "WHATSAPP_GRAPH_VERSION"
+    /// Graph API base URL (the gateway's command contract; default `https://graph.facebook.com`).
+    public static let graphURL = "WHATSAPP_GRAPH_URL"
+    /// Graph API version under the elizaOS plugin's name; read only when ``graphVersion`` is unset, so
+    /// configurations written for the plugin keep working.
     public static let apiVersion = "WHATSAPP_API_VERSION"
 
     /// Every variable above.
-    public static let all = [accessToken, phoneNumberID, webhookVerifyToken, businessAccountID, appSecret, apiVersion]
+    public static let all = [
+        accessToken, phoneNumberID, webhookVerifyToken, businessAccountID, appSecret, graphVersion, graphURL, apiVersion,
+    ]
 
     /// The variable that stands for an account's Cloud API key, e.g. `accessToken` →
     /// `WHATSAPP_ACCESS_TOKEN`.
@@ -28,7 +35,8 @@ public enum WhatsAppEnvironmentKeys {
         case "webhookVerifyToken": return webhookVerifyToken
         case "businessAccountId": return businessAccountID
         case "appSecret": return appSecret
-        case "graphVersion": return apiVersion
+        case "graphVersion": return graphVersion
+        case "graphUrl": return graphURL
         default: return nil
         }
     }
@@ -45,7 +53,8 @@ public enum WhatsAppEnvironmentKeys {
         fields.webhookVerifyToken = value(webhookVerifyToken)
         fields.businessAccountId = value(businessAccountID)
         fields.appSecret = value(appSecret)
-        fields.graphVersion = value(apiVersion)
+        fields.graphVersion = value(graphVersion) ?? value(apiVersion)
+        fields.graphUrl = value(graphURL)
         return fields
     }
 }

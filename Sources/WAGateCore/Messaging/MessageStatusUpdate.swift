@@ -32,13 +32,25 @@ public struct MessageStatusUpdate: Sendable, Hashable, Codable {
     public var timestamp: Date
     /// Why it failed, for `failed` (and warnings WhatsApp attaches to other states).
     public var errors: [SendFailure]
+    /// For a message sent to a group: the member (JID) this update is about.
+    public var participant: String?
+    /// The recipient's business-scoped user id (Cloud API `recipient_user_id`), when given.
+    public var recipientBusinessScopedID: String?
+    /// What the gateway attached when sending (Cloud API `biz_opaque_callback_data`), echoed back.
+    public var callbackData: String?
 
     /// Creates an update.
-    public init(messageID: String, chat: String, status: Status, timestamp: Date, errors: [SendFailure] = []) {
+    public init(
+        messageID: String, chat: String, status: Status, timestamp: Date, errors: [SendFailure] = [],
+        participant: String? = nil, recipientBusinessScopedID: String? = nil, callbackData: String? = nil
+    ) {
         self.messageID = messageID
         self.chat = chat
         self.status = status
         self.timestamp = timestamp
         self.errors = errors
+        self.participant = participant
+        self.recipientBusinessScopedID = recipientBusinessScopedID
+        self.callbackData = callbackData
     }
 }
