@@ -20,21 +20,14 @@ public struct InboundMessage: Sendable, Hashable, Codable {
     public var content: MessageContent
     /// Reply, mentions, forwarding and ad referral, when there are any.
     public var context: MessageContext?
-<<<<<<< HEAD
-=======
     /// Errors WhatsApp attached to the message itself (Cloud API `messages[].errors`, e.g. 131051 for a
     /// type it cannot deliver to businesses); empty for an ordinary message.
     public var errors: [SendFailure]
->>>>>>> cloud
 
     /// Creates a message.
     public init(
         id: String, chat: String, sender: MessageSender, timestamp: Date, fromMe: Bool = false,
-<<<<<<< HEAD
-        content: MessageContent, context: MessageContext? = nil
-=======
         content: MessageContent, context: MessageContext? = nil, errors: [SendFailure] = []
->>>>>>> cloud
     ) {
         self.id = id
         self.chat = chat
@@ -43,10 +36,7 @@ public struct InboundMessage: Sendable, Hashable, Codable {
         self.fromMe = fromMe
         self.content = content
         self.context = context
-<<<<<<< HEAD
-=======
         self.errors = errors
->>>>>>> cloud
     }
 
     /// Whether the chat is a group.
