@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "WAGateHTTP",
             dependencies: [
-                "WAGateCloud", "WAGateCore",
+                "WAGateCloud", "WAGateCore", "WAGateCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -151,8 +151,9 @@ let package = Package(
         .executableTarget(
             name: "wagate",
             dependencies: [
-                "WAGateControl", "WAGateCore", "WAGateConversation", "WAGateStore", "WAGateCrypto", "WAGateLink", "WAGateSandbox", "WAWeb", "WAQRCode", "WABinary",
+                "WAGateControl", "WAGateCore", "WAGateConversation", "WAGateProviders", "WAGateCloud", "WAGateHTTP", "WAGateStore", "WAGateCrypto", "WAGateLink", "WAGateSandbox", "WAWeb", "WAQRCode", "WABinary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -162,7 +163,11 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "WAGateTestSupport",
-            dependencies: ["WAGateStore", "CLibPQ"],
+            dependencies: [
+                "WAGateStore", "WAGateCore", "CLibPQ",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/WAGateTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(
@@ -237,7 +242,7 @@ let package = Package(
         .testTarget(
             name: "WAGateCloudTests",
             dependencies: [
-                "WAGateCloud", "WAGateCore", "WAGateCrypto",
+                "WAGateCloud", "WAGateCore", "WAGateCrypto", "WAGateTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -259,7 +264,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["WAGateTestSupport", "WAGateCore"],
+            name: "EndToEndTests", dependencies: ["WAGateTestSupport", "WAGateCore", "WAGateCrypto"],
             swiftSettings: swiftSettings),
     ]
 )

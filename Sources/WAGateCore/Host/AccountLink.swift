@@ -81,6 +81,11 @@ public struct AccountLinkFactory: Sendable {
         self.make = make
     }
 
+    /// The link for an account, or `nil` when this factory has none for its kind.
+    public func link(for id: AccountID, definition: AccountDefinition, session: OpenedSession) -> (any AccountLink)? {
+        make(id, definition, session)
+    }
+
     /// A factory that has no links: accounts start, open their stored session, and then report that
     /// no connection is available for their kind.
     public static let none = AccountLinkFactory { _, _, _ in nil }

@@ -8,29 +8,37 @@ import WAGateCore
 
 /// A local HTTP server that plays the Graph API: records every request and answers with what the
 /// test says.
-final class FakeGraphServer: Sendable {
+public final class FakeGraphServer: Sendable {
     /// A request as the server saw it.
-    struct Recorded: Sendable {
-        var method: String
-        var path: String
-        var query: String?
-        var authorization: String?
-        var contentType: String?
-        var body: [UInt8]
+    public struct Recorded: Sendable {
+        public var method: String
+        public var path: String
+        public var query: String?
+        public var authorization: String?
+        public var contentType: String?
+        public var body: [UInt8]
 
         /// The body as JSON.
-        var json: JSONValue? { try? JSONValue.parse(Data(body)) }
+        public var json: JSONValue? { try? JSONValue.parse(Data(body)) }
     }
 
     /// An answer.
-    struct Reply: Sendable {
-        var status: Int
-        var body: [UInt8]
-        var headers: [String: String] = [:]
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: [UInt8]
+        public var headers: [String: String] = [:]
         /// Send the body in chunks without a `Content-Length`, as a server hiding the size would.
-        var chunked = false
+        public var chunked = false
 
-        static func json(_ text: String, status: Int = 200) -> Reply {
+        /// Creates a reply.
+        public init(status: Int, body: [UInt8], headers: [String: String] = [:], chunked: Bool = false) {
+            self.status = status
+            self.body = body
+            self.headers = headers
+            self.chunked = chunked
+        }
+
+        public static func json(_ text: String, status: Int = 200) -> Reply {
             Reply(status: status, body: Array(text.utf8), headers: ["Content-Type": "application/json"])
         }
     }
@@ -43,10 +51,10 @@ final class FakeGraphServer: Sendable {
     }
 
     /// Every request so far.
-    var requests: [Recorded] { recorded.withLock { $0 } }
+    public var requests: [Recorded] { recorded.withLock { $0 } }
 
     /// Runs `body` with a server listening on a free loopback port; `baseURL` is `http://127.0.0.1:<port>`.
-    static func with<T: Sendable>(
+    public static func with<T: Sendable>(
         respond: @escaping @Sendable (Recorded) -> Reply,
         _ body: @Sendable (_ server: FakeGraphServer, _ baseURL: String) async throws -> T
     ) async throws -> T {
