@@ -367,7 +367,10 @@ public actor AccountConversation: AccountMessaging {
         }
         // A failure here leaves the row pending, so it is sent again: the same id on WhatsApp Web (which
         // the recipient's devices drop as a duplicate); the Cloud API has no such key, a documented limit.
-        try await store.markSent(queued, remoteID: remoteID, account: account, lease: lease)
+        // The send happened: record it even if the account is being stopped right now (a cancelled task
+        // would refuse the write and the message would go out again).
+        let (store, account, lease) = (self.store, self.account, self.lease)
+        try await Task { try await store.markSent(queued, remoteID: remoteID, account: account, lease: lease) }.value
         return true
     }
 

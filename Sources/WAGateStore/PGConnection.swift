@@ -171,6 +171,11 @@ public actor PGConnection {
         guard params.count <= 65_535 else {
             throw StoreError(.invalidArgument, "\(params.count) parameters; PostgreSQL accepts at most 65535")
         }
+        // A task cancelled before its statement reached the server gets what a cancelled statement
+        // gets: the server-side cancel would have found nothing to cancel, and the statement would run.
+        if Task.isCancelled {
+            throw StoreError(.queryFailed, "canceling statement due to user request (the task was cancelled)", sqlState: "57014")
+        }
         let result = Self.withParameters(params) { count, types, values, lengths, formats in
             PQexecParams(conn, sql, count, types, values, lengths, formats, 0)
         }
