@@ -15,6 +15,7 @@ public actor AccountConversation: AccountMessaging {
     private let store: MessageStore
     private let replier: any AgentReplier
     private let pairing: PairingRepository?
+    private let observer: (any MessagingObserver)?
     private let logger: Logger
     /// When this conversation began; older messages get no pairing reply (history catch-up).
     private let startedAt = Date()
@@ -39,9 +40,10 @@ public actor AccountConversation: AccountMessaging {
     /// Creates the message path of `definition` on `agent`.
     public init(
         account: AccountID, definition: AccountDefinition, agent: AgentDefinition, store: MessageStore, replier: any AgentReplier,
-        pairing: PairingRepository? = nil, logger: Logger
+        pairing: PairingRepository? = nil, observer: (any MessagingObserver)? = nil, logger: Logger
     ) {
         self.pairing = pairing
+        self.observer = observer
         self.account = account
         self.definition = definition
         self.agent = agent
@@ -68,6 +70,8 @@ public actor AccountConversation: AccountMessaging {
 
     public func receive(_ messages: [InboundMessage]) async throws {
         let fresh = try await store.record(messages, account: account, authDir: definition.authDir, lease: lease)
+        let newCount = fresh.filter { $0 }.count
+        if newCount > 0 { observer?.received(account: account, count: newCount) }
         for (message, isNew) in zip(messages, fresh) {
             guard isNew else {
                 logger.debug("re-delivered message dropped", metadata: ["message_id": "\(message.id)"])
@@ -330,6 +334,7 @@ public actor AccountConversation: AccountMessaging {
             remoteID = try await transport.send(queued.message, id: queued.id)
         } catch let error as SendError {
             let code = error.failure?.code
+            observer?.sendFailed(account: account, code: code.map(String.init) ?? "\(error.disposition)".prefix { $0 != "(" }.description)
             switch error.disposition {
             case .retry(let after):
                 let delay = after ?? Self.backoff(attempt: queued.attempts)
@@ -360,6 +365,7 @@ public actor AccountConversation: AccountMessaging {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
+            observer?.sendFailed(account: account, code: "transport")
             let delay = Self.backoff(attempt: queued.attempts)
             logger.warning("send failed; will retry", metadata: ["message_id": "\(queued.id)", "in": "\(delay)", "error": "\(error)"])
             try await store.reschedule(queued, after: delay, error: "\(error)", code: nil, account: account, lease: lease)
@@ -371,6 +377,7 @@ public actor AccountConversation: AccountMessaging {
         // would refuse the write and the message would go out again).
         let (store, account, lease) = (self.store, self.account, self.lease)
         try await Task { try await store.markSent(queued, remoteID: remoteID, account: account, lease: lease) }.value
+        observer?.sent(account: account)
         return true
     }
 

@@ -95,9 +95,10 @@ struct StartCommand: AsyncParsableCommand {
         // One HTTP client for the process (model providers, Graph API), shut down after the services.
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let providers = ModelProviderRegistry(httpClient: httpClient, logger: logger)
+        let metrics = GatewayMetrics()
         let messaging = Self.messagingFactory(
             agents: configuration.agents, store: MessageStore(pool: pool, keys: keys), pairing: PairingRepository(pool: pool),
-            providers: providers, events: events, logger: logger)
+            providers: providers, events: events, observer: MetricsObserver(metrics: metrics), logger: logger)
         let registry = Registry(
             agents: configuration.agents,
             opener: StoreSessionOpener(credentials: credentials, keys: keys, logger: logger),
@@ -136,14 +137,15 @@ struct StartCommand: AsyncParsableCommand {
         let httpServer = GatewayHTTPServer(
             configuration: httpConfiguration, credentials: { RegistryWebhookSink.credentials(of: registry) },
             sink: RegistryWebhookSink(registry: registry, ownership: leaseManager, logger: logger),
-            readiness: { await Self.readiness(registry: registry, leases: leaseManager) }, logger: logger)
+            readiness: { await Self.readiness(registry: registry, leases: leaseManager) }, metrics: metrics, logger: logger)
 
         // Services shut down in reverse order: the control socket closes first, then the accounts stop,
         // then their leases are released (so a successor claims them at once), then the member leaves.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: membership), .init(service: leaseManager), .init(service: registry), .init(service: httpServer),
+                    .init(service: membership), .init(service: leaseManager), .init(service: registry),
+                    .init(service: MetricsGaugeReporter(registry: registry, metrics: metrics)), .init(service: httpServer),
                     .init(service: control),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -169,7 +171,7 @@ extension StartCommand {
     /// Each account's message path: its conversation with the agent's model provider.
     static func messagingFactory(
         agents: [AgentDefinition], store: MessageStore, pairing: PairingRepository, providers: ModelProviderRegistry, events: EventBus,
-        logger: Logger
+        observer: any MessagingObserver, logger: Logger
     ) -> AccountMessagingFactory {
         var bySlug: [String: (agent: AgentDefinition, replier: any AgentReplier)] = [:]
         for agent in agents {
@@ -184,7 +186,7 @@ extension StartCommand {
             guard let entry = entries[id.agent] else { return nil }
             return AccountConversation(
                 account: id, definition: definition, agent: entry.agent, store: store, replier: entry.replier, pairing: pairing,
-                logger: logger)
+                observer: observer, logger: logger)
         }
     }
 

@@ -1,0 +1,9 @@
+/// Hears what an account's message path does, for metrics: messages stored, sent, and failed sends.
+public protocol MessagingObserver: Sendable {
+    /// New inbound messages were stored for `account` (re-deliveries not counted).
+    func received(account: AccountID, count: Int)
+    /// A message of `account` was sent.
+    func sent(account: AccountID)
+    /// A send of `account` failed; `code` is WhatsApp's error code, or a word when there is none.
+    func sendFailed(account: AccountID, code: String)
+}
