@@ -56,7 +56,9 @@ extension SandboxServer {
 
     /// Every device of `users` (device JIDs on the phone-number server): the phone, then linked companions.
     func devices(of users: [JID]) -> [JID] {
-        registry.withLock { r in users.flatMap { user in Self.deviceIDs(of: user, in: r).map { id in Self.device(user, id, in: r) } }.compactMap { $0 } }
+        registry.withLock { r in
+            users.flatMap { user in Self.deviceIDs(of: user, in: r).compactMap { id in Self.device(user, id, in: r) } }
+        }
     }
 
     /// Prekey bundles for `devices`, each taking one of the device's one-time prekeys; devices without

@@ -111,7 +111,8 @@ public enum Receipts {
                     tag: "keys",
                     children: [
                         KeyNodes.type(), KeyNodes.identity(keys.identity), KeyNodes.preKey(id: keys.preKey.id, publicKey: keys.preKey.publicKey),
-                        KeyNodes.signedPreKey(id: keys.signedPreKey.id, publicKey: keys.signedPreKey.publicKey, signature: keys.signedPreKey.signature),
+                        KeyNodes.signedPreKey(
+                            id: keys.signedPreKey.id, publicKey: keys.signedPreKey.publicKey, signature: keys.signedPreKey.signature),
                         Node(tag: "device-identity", content: .bytes(keys.deviceIdentity)),
                     ]))
         }
