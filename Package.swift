@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "WAWeb",
             dependencies: [
-                "WABinary", "WAGateCrypto", "WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "WABinary", "WAGateCrypto", "WAProto", "WASignal", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "WAGateSandbox",
             dependencies: [
-                "WAWeb", "WABinary", "WAGateCrypto", "WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "WAWeb", "WABinary", "WAGateCrypto", "WAProto", "WASignal", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "WAGateLink",
             dependencies: [
-                "WAGateCore", "WAWeb", "WABinary", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "WAGateCore", "WAWeb", "WABinary", "WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "WAWebTests",
             dependencies: [
-                "WAWeb", "WAGateCrypto", "WABinary", "WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "WAWeb", "WAGateCrypto", "WABinary", "WAProto", "WASignal", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Interop/noise_responder.py"],
@@ -191,7 +191,8 @@ let package = Package(
         .testTarget(
             name: "WAGateSandboxTests",
             dependencies: [
-                "WAGateSandbox", "WAWeb", "WABinary", "WAGateCrypto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "WAGateSandbox", "WAWeb", "WABinary", "WAGateCrypto", "WAProto", "WASignal",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -199,7 +200,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAProtoTests",
-            dependencies: ["WAProto", "WAWeb", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["WAProto", "WAWeb", "WASignal", "WABinary", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Interop/neonize_peer.py"],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -223,7 +224,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAGateLinkTests",
-            dependencies: ["WAGateLink", "WAGateCore", "WAGateSandbox", "WAWeb", "WABinary", "WAGateTestSupport"],
+            dependencies: [
+                "WAGateLink", "WAGateCore", "WAGateSandbox", "WAWeb", "WABinary", "WAProto", "WASignal", "WAGateTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WAGateConversationTests",

@@ -31,8 +31,8 @@ public final class SandboxServer: Sendable {
 
     private let authority: SandboxCertificateAuthority
     private let serverKey: Curve25519.KeyPair
-    private let logger: Logger
-    private let registry: Mutex<Registry>
+    let logger: Logger
+    let registry: Mutex<Registry>
 
     /// Creates the server, loading (or creating and saving) its state.
     /// - Throws: ``SandboxError`` when the state directory cannot be read or written.
@@ -397,7 +397,7 @@ public final class SandboxServer: Sendable {
             }
             while let frame = try await nextFrame() {
                 let node = try BinaryDecoder().decodeFramePayload(receiver.decrypt(frame))
-                try handle(node, on: connectionID)
+                try await handle(node, on: connectionID)
             }
             output.finish()
             try await group.waitForAll()
@@ -459,14 +459,28 @@ public final class SandboxServer: Sendable {
                     "location": "sandbox",
                 ])
             r.connections[connectionID]?.outbox.yield(.node(success))
+            // What arrived for the device while it was offline follows its <success>, as WhatsApp does.
+            let deviceJID = JID(user: digits, device: UInt16(deviceID), server: .defaultUser)
+            for queued in r.pending.removeValue(forKey: deviceJID) ?? [] { r.connections[connectionID]?.outbox.yield(.node(queued)) }
         }
         logger.info("device logged in", metadata: ["device": "\(digits):\(deviceID)"])
     }
 
     /// One stanza from a client.
-    private func handle(_ node: Node, on connectionID: Int) throws {
-        guard node.tag == "iq" else { return }  // acks, receipts, presence: nothing to answer here
+    private func handle(_ node: Node, on connectionID: Int) async throws {
         if registry.withLock({ $0.connections[connectionID]?.silent == true }) { return }
+        switch node.tag {
+        case "message":
+            await messageFromConnection(node, on: connectionID)
+            return
+        case "receipt":
+            await receiptFromConnection(node, on: connectionID)
+            return
+        case "iq":
+            break
+        default:
+            return  // acks, presence, chat states: nothing to answer here
+        }
         let type = node.attribute("type")
         guard let id = node.attribute("id") else { return }
         if type == "result" || type == "error" {
@@ -481,6 +495,10 @@ public final class SandboxServer: Sendable {
             send(.node(result), to: connectionID)
         case "md" where !isLogin:
             try linkCodeStage(node, id: id, on: connectionID)
+        case "encrypt" where isLogin:
+            encryptIQ(node, id: id, on: connectionID)
+        case "usync" where isLogin && type == "get":
+            usyncIQ(node, id: id, on: connectionID)
         default:
             send(
                 .node(
@@ -535,13 +553,13 @@ public final class SandboxServer: Sendable {
         }
     }
 
-    private static func errorIQ(_ id: String, _ code: Int, _ text: String) -> Node {
+    static func errorIQ(_ id: String, _ code: Int, _ text: String) -> Node {
         Node(
             tag: "iq", attributes: ["from": .jid(.server), "type": "error", "id": .string(id)],
             children: [Node(tag: "error", attributes: ["code": .string(String(code)), "text": .string(text)])])
     }
 
-    private func send(_ item: Outbound, to connectionID: Int) {
+    func send(_ item: Outbound, to connectionID: Int) {
         registry.withLock { _ = $0.connections[connectionID]?.outbox.yield(item) }
     }
 
@@ -588,6 +606,14 @@ public final class SandboxServer: Sendable {
         var connections: [Int: Live] = [:]
         /// Failure codes for the logins of these phones.
         var refusing: [String: Int] = [:]
+        /// Simulated primary devices (device 0) by E.164 digits: contacts, and the phones of linked accounts.
+        var contacts: [String: SandboxContact] = [:]
+        /// The published Signal keys of every device (companion uploads, simulated phones' own).
+        var keys: [JID: PreKeyUpload] = [:]
+        /// Stanzas for companion devices that were offline, delivered after their next `<success>`.
+        var pending: [JID: [Node]] = [:]
+        /// Who sent each routed message, so receipts find their way back.
+        var senders = RoutedMessages()
 
         /// Sends `node` (or nothing) to every live login of the phone and closes it; returns how many.
         mutating func close(phone: String, with node: Node?) -> Int {

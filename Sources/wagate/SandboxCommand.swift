@@ -19,7 +19,10 @@ struct SandboxCommand: AsyncParsableCommand {
             WAGATE_WA_URL and WAGATE_WA_ROOT_KEY set to the URL and root key it prints. The other subcommands \
             act as a phone through the sandbox's control socket DIR/sandbox.sock.
             """,
-        subcommands: [Serve.self, Scan.self, Code.self, Revoke.self, Replace.self, Restart.self, Drop.self, Silence.self, Refuse.self, Status.self],
+        subcommands: [
+            Serve.self, Scan.self, Code.self, Revoke.self, Replace.self, Restart.self, Drop.self, Silence.self, Refuse.self, Status.self,
+            Contact.self, Send.self, Inbox.self,
+        ],
         defaultSubcommand: Serve.self)
 
     /// `--state DIR` of every sandbox subcommand.
@@ -38,8 +41,11 @@ struct SandboxCommand: AsyncParsableCommand {
         func call(_ method: String, _ params: JSONValue) async throws -> JSONValue {
             do {
                 return try await ControlClient.withConnection(socketPath: socketPath) { try await $0.call(method, params: params) }
-            } catch let error as ControlClientError {
+            } catch let error as ControlClientError where error.code == nil {
                 throw ValidationError("cannot reach the sandbox at \(socketPath) (is `wagate sandbox --state \(state)` running?): \(error)")
+            } catch let error as ControlClientError {
+                // The sandbox answered: its refusal, as it worded it.
+                throw ValidationError(error.message)
             }
         }
     }
@@ -173,6 +179,67 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 }
 
+// MARK: - Simulated phones' messages
+
+extension SandboxCommand {
+    struct Contact: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a simulated phone with its own Signal identity (or show an existing one).")
+        @Argument(help: "The phone's number, e.g. +15550002222.") var phone: String
+        @Option(help: "The push name its messages carry.") var name: String?
+        @OptionGroup var state: StateOption
+
+        func run() async throws {
+            var params: [String: JSONValue] = ["phone": .string(phone)]
+            if let name { params["name"] = .string(name) }
+            let result = try await state.call("sandbox.contact.create", .object(params))
+            print("\(result["phone"]?.stringValue ?? phone): \(result["jid"]?.stringValue ?? "") \(result["lid"]?.stringValue ?? "")")
+        }
+    }
+
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A simulated phone sends an encrypted text to a number (every device of it: phone and linked gateways).",
+            discussion: "The sending phone is created on first use: wagate sandbox send --from +15550002222 +15550001111 \"hello\".")
+        @Option(help: "The sending phone's number.") var from: String
+        @Argument(help: "The recipient's number (an account linked to the sandbox, or another simulated phone).") var to: String
+        @Argument(help: "The text.") var text: String
+        @OptionGroup var state: StateOption
+
+        func run() async throws {
+            let result = try await state.call("sandbox.contact.send", ["from": .string(from), "to": .string(to), "text": .string(text)])
+            print("sent \(result["id"]?.stringValue ?? "?") from \(from) to \(to)")
+        }
+    }
+
+    struct Inbox: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "What a simulated phone received, decrypted, oldest first.")
+        @Argument(help: "The phone's number.") var phone: String
+        @Flag(help: "Print the messages as JSON.") var json = false
+        @OptionGroup var state: StateOption
+
+        func run() async throws {
+            let result = try await state.call("sandbox.contact.inbox", ["phone": .string(phone)])
+            let messages = result["messages"]?.arrayValue ?? []
+            if json {
+                print(JSONValue.array(messages).jsonString(pretty: true))
+                return
+            }
+            guard !messages.isEmpty else {
+                print("no messages")
+                return
+            }
+            var table = Table("TIME", "FROM", "CHAT", "ID", "TEXT")
+            for m in messages {
+                let time = m["timestamp"]?.intValue.map { Date(timeIntervalSince1970: TimeInterval($0)).formatted(.iso8601) } ?? ""
+                let from = m["from_me"]?.boolValue == true ? "me (\(m["device"]?.stringValue ?? ""))" : (m["from"]?.stringValue ?? "")
+                table.add(time, from, m["chat"]?.stringValue ?? "", m["id"]?.stringValue ?? "", m["text"]?.stringValue ?? "[\(m["kind"]?.stringValue ?? "")]")
+            }
+            print(table.render())
+        }
+    }
+}
+
 private func phoneAction(_ method: String, _ phone: String, _ state: SandboxCommand.StateOption, _ what: String) async throws {
     let result = try await state.call(method, ["phone": .string(phone)])
     print("\(phone): \(result["count"]?.intValue ?? 0) \(what)")
@@ -236,13 +303,44 @@ struct SandboxMethods {
             try await Self.run { try await sandbox.refuseLogins(phone: params.requireString("phone"), code: code) }
             return ["phone": .string(try params.requireString("phone")), "code": code.map { .int(Int64($0)) } ?? .null]
         }
-        methods.register("sandbox.status", description: "Phones, devices and live connections.") { _, _ in
-            let status = await sandbox.status()
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase  // the control API's spelling
-            let data = try encoder.encode(status)
-            return try JSONValue.parse(String(decoding: data, as: UTF8.self))
+        methods.register("sandbox.contact.create", description: "A simulated phone with its own Signal identity: {phone, name?}.", mutating: true) {
+            _, params in
+            try params.rejectUnknownParams(allowed: ["phone", "name"])
+            let contact = try await Self.run { try sandbox.contact(phone: params.requireString("phone"), name: params.optionalString("name")) }
+            return [
+                "phone": .string(contact.phone), "jid": .string(contact.jid.description), "lid": .string(contact.lid.description),
+                "name": .string(contact.name),
+            ]
         }
+        methods.register("sandbox.contact.send", description: "A simulated phone sends an encrypted text: {from, to, text}.", mutating: true) {
+            _, params in
+            try params.rejectUnknownParams(allowed: ["from", "to", "text"])
+            let id = try await Self.run {
+                try await sandbox.contact(phone: params.requireString("from")).send(text: params.requireString("text"), to: params.requireString("to"))
+            }
+            return ["id": .string(id)]
+        }
+        methods.register("sandbox.contact.inbox", description: "What a simulated phone received, decrypted: {phone}.") { _, params in
+            try params.rejectUnknownParams(allowed: ["phone"])
+            let phone = try params.requireString("phone")
+            let messages = try await Self.run { () async throws -> [SandboxInboxMessage] in
+                guard let contact = try sandbox.existingContact(phone: phone) else {
+                    throw SandboxError("no simulated phone \(phone) in the sandbox (wagate sandbox contact \(phone) creates one)")
+                }
+                return await contact.inbox()
+            }
+            return ["phone": .string(phone), "messages": try Self.json(messages)]
+        }
+        methods.register("sandbox.status", description: "Phones, devices and live connections.") { _, _ in
+            try Self.json(await sandbox.status())
+        }
+    }
+
+    /// A sandbox value as control-API JSON (snake_case keys, the control API's spelling).
+    static func json(_ value: some Encodable) throws -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try JSONValue.parse(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
     /// Sandbox errors become control errors whose message is the sandbox's own.

@@ -254,6 +254,9 @@ enum SwiftBuilt {
         for (name, message) in e2eMessages {
             cases.append(Neonize.Case(name: "e2e." + name, type: "Message", bytes: try message().serializedBytes()))
         }
+        for (name, bytes) in try MessagingBuilt.plaintexts() {
+            cases.append(Neonize.Case(name: "messaging." + name, type: "Message", bytes: bytes))
+        }
         return cases
     }
 }
