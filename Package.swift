@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "WAGateLink",
             dependencies: [
-                "WAGateCore", "WAWeb", "WABinary", "WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "WAGateCore", "WAGateStore", "WAGateCrypto", "WASignal", "WAWeb", "WABinary", "WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

@@ -68,8 +68,8 @@ public actor AccountConversation: AccountMessaging {
         }
     }
 
-    public func receive(_ messages: [InboundMessage]) async throws {
-        let fresh = try await store.record(messages, account: account, authDir: definition.authDir, lease: lease)
+    public func receive(_ messages: [InboundMessage], alsoWrite: InboundCompanionWrite?) async throws {
+        let fresh = try await store.record(messages, account: account, authDir: definition.authDir, lease: lease, alsoWrite: alsoWrite)
         let newCount = fresh.filter { $0 }.count
         if newCount > 0 { observer?.received(account: account, count: newCount) }
         for (message, isNew) in zip(messages, fresh) {

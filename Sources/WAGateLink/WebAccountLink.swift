@@ -4,6 +4,8 @@ import SwiftProtobuf
 import Synchronization
 import WABinary
 import WAGateCore
+import WAGateStore
+import WASignal
 import WAWeb
 
 /// A WhatsApp Web account's connection: pairs by QR code when no device is linked, logs in with the
@@ -18,11 +20,27 @@ public final class WebAccountLink: AccountLink {
     public typealias QRPresenter = @Sendable (AccountID, PairingQR?) -> Void
 
     private let id: AccountID
+    private let authDir: String?
     private let store: WebSessionStore
     private let configuration: WebLinkConfiguration
     private let logger: Logger
     private let presentQR: QRPresenter
     private let shared = Mutex<Shared>(Shared())
+    private let messagingStorage: MessagingStorage?
+    private let live = WebLiveConnection()
+
+    /// Where a linked device keeps what messaging needs beyond its credentials: the account's data key
+    /// (to seal Signal state) and the Signal state table.
+    public struct MessagingStorage: Sendable {
+        let keys: AccountKeys
+        let signalState: SignalStateRepository
+
+        /// Creates the storage.
+        public init(keys: AccountKeys, signalState: SignalStateRepository) {
+            self.keys = keys
+            self.signalState = signalState
+        }
+    }
 
     private struct Shared {
         var qr: PairingQR?
@@ -39,9 +57,11 @@ public final class WebAccountLink: AccountLink {
     ///   - presentQR: Called with each new QR code and with `nil` when none is on offer any more.
     public init(
         account: AccountID, authDir: String?, credentials: SealedCredentials, configuration: WebLinkConfiguration,
-        logger: Logger, presentQR: @escaping QRPresenter = { _, _ in }
+        logger: Logger, presentQR: @escaping QRPresenter = { _, _ in }, messaging: MessagingStorage? = nil
     ) {
         self.id = account
+        self.authDir = authDir
+        self.messagingStorage = messaging
         self.store = WebSessionStore(credentials: credentials, account: account, authDir: authDir)
         self.configuration = configuration
         var logger = logger
@@ -54,14 +74,19 @@ public final class WebAccountLink: AccountLink {
     /// A factory for the gateway: WhatsApp Web accounts get a `WebAccountLink`, others none.
     public static func factory(
         credentials: SealedCredentials, configuration: WebLinkConfiguration, logger: Logger,
-        presentQR: @escaping QRPresenter = { _, _ in }
+        presentQR: @escaping QRPresenter = { _, _ in }, messaging: MessagingStorage? = nil
     ) -> AccountLinkFactory {
         AccountLinkFactory { id, definition, _ in
             guard definition.kind == .web else { return nil }
             return WebAccountLink(
                 account: id, authDir: definition.authDir, credentials: credentials, configuration: configuration, logger: logger,
-                presentQR: presentQR)
+                presentQR: presentQR, messaging: messaging)
         }
+    }
+
+    /// Sends through the open connection, when the link keeps messaging state.
+    public var transport: (any MessageTransport)? {
+        messagingStorage.map { WebTransport(live: live, repository: $0.signalState, account: id) }
     }
 
     // MARK: - AccountLink
@@ -212,6 +237,9 @@ public final class WebAccountLink: AccountLink {
     private func prepare() async throws -> WebSessionStore.Loaded {
         var loaded = try await store.load()
         if loaded.device == nil {
+            // A new device starts with no Signal state: whatever an earlier device left (sessions with
+            // its identity, its prekeys) would only make peers' messages undecryptable.
+            if let storage = messagingStorage { try await storage.signalState.discard(accountID: id.description) }
             let device = try DeviceCredentials.generate()
             try await store.save(device)
             loaded = WebSessionStore.Loaded(device: device, paired: nil)
@@ -460,6 +488,9 @@ public final class WebAccountLink: AccountLink {
         }
         let started = ContinuousClock.now
         var keepalive: KeepaliveStateMachine<ContinuousClock>?
+        var signal: WebSignalSession?
+        var retries: [String: Int] = [:]
+        defer { live.closed() }
         return await withConnection(device: device, payload: payload, acceptsRequests: false) { session, inputs in
             for await input in inputs {
                 let now = ContinuousClock.now
@@ -469,9 +500,13 @@ public final class WebAccountLink: AccountLink {
                     if node.tag == "success", keepalive == nil {
                         keepalive = KeepaliveStateMachine(startingAt: now, configuration: configuration.keepalive)
                         await loggedIn(node, paired: paired, session: session, loop: &loop)
+                        signal = await startMessaging(device: device, paired: loop.stored.paired ?? paired, session: session)
                         continue
                     }
                     if let reason = DisconnectReason(node: node) { return .disconnected(reason) }
+                    if let signal, try await handleMessaging(node, signal: signal, session: session, reporter: loop.reporter, retries: &retries) {
+                        continue
+                    }
                     try await answer(node, session: session)
                 case .event(.undecodableFrame(let error)):
                     keepalive?.frameReceived(at: now)
@@ -544,6 +579,136 @@ public final class WebAccountLink: AccountLink {
                 logger.warning("the server did not accept the passive-mode IQ", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    // MARK: - Messaging (reference §5)
+
+    /// After `<success>`: the Signal state from PostgreSQL, then prekeys (812 the first time, topped up
+    /// when the server runs low), persisted before they are uploaded. `nil` when the link keeps no
+    /// messaging state or it cannot be opened (the account stays connected, and says why in the log).
+    private func startMessaging(device: DeviceCredentials, paired: PairedDevice, session: WAWebSession) async -> WebSignalSession? {
+        guard let storage = messagingStorage else { return nil }
+        do {
+            let sealer = SignalStateSealer(key: try await storage.keys.dataKey(for: id, authDir: authDir), account: id)
+            let signal = try await WebSignalSession.open(device: device, paired: paired, sealer: sealer, repository: storage.signalState)
+            try await topUpPreKeys(signal, storage: storage, session: session)
+            live.opened(session, signal: signal)
+            return signal
+        } catch {
+            logger.error("[WhatsApp] cannot prepare end-to-end encryption; messages cannot be received", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func topUpPreKeys(_ signal: WebSignalSession, storage: MessagingStorage, session: WAWebSession) async throws {
+        let count = try PreKeyUpload.parseCount(try await session.sendIQ(PreKeyUpload.countRequest(), timeout: .seconds(30)))
+        guard let (upload, changes) = try await signal.preKeyUpload(serverCount: count) else { return }
+        try await storage.signalState.apply(
+            accountID: id.description, upserts: changes.upserts, deletions: changes.deletions, lease: nil)
+        _ = try await session.sendIQ(upload.request(), timeout: .seconds(30))
+        logger.info("uploaded prekeys", metadata: ["count": "\(upload.preKeys.count)", "server_had": "\(count)"])
+    }
+
+    /// Handles messaging stanzas; `false` for anything else.
+    private func handleMessaging(
+        _ node: Node, signal: WebSignalSession, session: WAWebSession, reporter: AccountLinkReporter, retries: inout [String: Int]
+    ) async throws -> Bool {
+        switch node.tag {
+        case "message":
+            try await receive(node, signal: signal, session: session, reporter: reporter, retries: &retries)
+            return true
+        case "ack" where node.attribute("class") == "message":
+            if let ack = try? ServerAck(node) { live.acknowledged(ack) }
+            return true
+        case "receipt":
+            if let receipt = try? IncomingReceipt(node) {
+                let status: MessageStatusUpdate.Status? =
+                    switch receipt.type {
+                    case nil: .delivered
+                    case "read", "read-self": .read
+                    case "played", "played-self": .played
+                    default: nil
+                    }
+                if let status, receipt.type != "sender" {
+                    let time = receipt.timestamp.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
+                    let updates = receipt.messageIDs.map {
+                        MessageStatusUpdate(messageID: $0, chat: receipt.from.withoutDevice.description, status: status, timestamp: time)
+                    }
+                    do { try await reporter.apply(updates) } catch {
+                        logger.warning("delivery news not recorded", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            try await session.send(Receipts.ack(for: node))
+            return true
+        case "notification":
+            try await session.send(Receipts.ack(for: node))
+            if node.attribute("type") == "encrypt", let storage = messagingStorage {
+                // The server's count of our prekeys changed (usually: running low).
+                try? await topUpPreKeys(signal, storage: storage, session: session)
+            }
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// One `<message>`: decrypt, store it with the Signal state it advanced in one transaction, and only
+    /// then tell WhatsApp it arrived (DESIGN §1). A failed write sends nothing, so WhatsApp delivers it
+    /// again, and the Signal state in memory goes back to what was committed.
+    private func receive(
+        _ node: Node, signal: WebSignalSession, session: WAWebSession, reporter: AccountLinkReporter, retries: inout [String: Int]
+    ) async throws {
+        let stanza: IncomingMessageStanza
+        let decryption: MessageDecryption
+        let changes: WebSignalSession.Changes
+        let mapping: (lid: JID, pn: JID)?
+        do {
+            (stanza, decryption, changes, mapping) = try await signal.decrypt(node)
+        } catch {
+            logger.warning("malformed message stanza acknowledged and dropped", metadata: ["error": "\(error)"])
+            try await session.send(Receipts.ack(for: node, error: 400))
+            return
+        }
+        var messages = decryption.contents.compactMap { InboundMessage(stanza: stanza, payload: $0) }
+        if decryption.needsRetry && decryption.contents.isEmpty && !decryption.isDuplicate {
+            let count = Receipts.nextRetryCount(previous: retries[stanza.id] ?? 0, for: stanza)
+            if count <= Receipts.maximumRetries {
+                retries[stanza.id] = count
+                logger.warning(
+                    "message could not be decrypted; asking the sender to send it again",
+                    metadata: ["message_id": "\(stanza.id)", "retry": "\(count)", "errors": "\(decryption.failures)"])
+                try await session.send(Receipts.retry(for: stanza, count: count, registrationId: await signal.registrationId))
+                return
+            }
+            retries[stanza.id] = nil
+            logger.error("message could not be decrypted after every retry; recorded as a failure", metadata: ["message_id": "\(stanza.id)"])
+            messages = [
+                InboundMessage(
+                    id: stanza.id, chat: stanza.chat.withoutDevice.description,
+                    sender: MessageSender(jid: stanza.sender.withoutDevice.description, pushName: stanza.pushName),
+                    timestamp: stanza.timestamp.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date(), fromMe: stanza.isFromMe,
+                    content: .unsupported(description: "could not be decrypted: \(decryption.failures.map { "\($0)" }.joined(separator: "; "))"))
+            ]
+        }
+        let accountID = id.description
+        let write: InboundCompanionWrite = { connection, _ in
+            try SignalStateRepository.apply(connection, accountID: accountID, upserts: changes.upserts, deletions: changes.deletions)
+            if let mapping {
+                try SignalStateRepository.recordMapping(
+                    connection, accountID: accountID, lid: mapping.lid.description, pn: mapping.pn.description)
+            }
+        }
+        do {
+            try await reporter.deliver(messages, alsoWrite: write)
+        } catch {
+            logger.error(
+                "message not stored; WhatsApp will deliver it again", metadata: ["message_id": "\(stanza.id)", "error": "\(error)"])
+            try? await signal.reload()
+            return
+        }
+        retries[stanza.id] = nil
+        try await session.send(Receipts.delivery(for: stanza, active: true))
     }
 
     /// Answers the server's own requests that need no other part of the gateway.

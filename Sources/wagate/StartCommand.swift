@@ -106,7 +106,8 @@ struct StartCommand: AsyncParsableCommand {
                 httpClient: httpClient, logger: logger,
                 fallback: WebAccountLink.factory(
                     credentials: credentials, configuration: webLink, logger: logger,
-                    presentQR: Self.qrPresenter(terminal: TerminalQRDisplay(), events: events))),
+                    presentQR: Self.qrPresenter(terminal: TerminalQRDisplay(), events: events),
+                    messaging: .init(keys: keys, signalState: SignalStateRepository(pool: pool)))),
             observer: GatewayObserver(accounts: accountsRepository, events: events, logger: logger),
             logger: logger, messaging: messaging, autoStart: false)
 

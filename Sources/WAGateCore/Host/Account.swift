@@ -204,9 +204,19 @@ public actor Account {
         }
         generation += 1
         let gen = generation
-        let reporter = AccountLinkReporter { [weak self] state, reason in
-            _ = self?.submit(.linkReported(state, reason: reason, generation: gen))
-        }
+        let messaging = self.messaging
+        let reporter = AccountLinkReporter(
+            { [weak self] state, reason in
+                _ = self?.submit(.linkReported(state, reason: reason, generation: gen))
+            },
+            deliver: { [id] messages, alsoWrite in
+                guard let messaging else { throw AccountLinkError("\(id) has no message store in this process") }
+                try await messaging.receive(messages, alsoWrite: alsoWrite)
+            },
+            apply: { [id] updates in
+                guard let messaging else { throw AccountLinkError("\(id) has no message store in this process") }
+                try await messaging.apply(updates)
+            })
         // An unstructured task, owned by this actor: it is cancelled and awaited in `stopLink()` on every
         // path out of the running states, so it never outlives the account's loop.
         self.link = link

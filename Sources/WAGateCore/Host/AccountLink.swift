@@ -1,4 +1,5 @@
 import Foundation
+import WAGateStore
 
 /// The connection of one account to WhatsApp (WhatsApp Web by QR link, or the Business Cloud API).
 ///
@@ -61,15 +62,43 @@ public struct AccountLinkError: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// Writes that must commit in the same transaction as the inbound messages they came with (the Signal
+/// state their decryption advanced); the closure learns which messages were new.
+public typealias InboundCompanionWrite = @Sendable (isolated PGConnection, [Bool]) throws -> Void
+
 /// How a link tells its account what is happening.
 public struct AccountLinkReporter: Sendable {
     let send: @Sendable (AccountState, String?) -> Void
+    let deliverInbound: @Sendable ([InboundMessage], InboundCompanionWrite?) async throws -> Void
+    let applyStatuses: @Sendable ([MessageStatusUpdate]) async throws -> Void
 
-    /// Creates a reporter that forwards to `send`.
-    public init(_ send: @escaping @Sendable (AccountState, String?) -> Void) { self.send = send }
+    /// Creates a reporter that forwards states to `send`, and messages to `deliver` and `apply` (by default
+    /// refused: the account has no message path).
+    public init(
+        _ send: @escaping @Sendable (AccountState, String?) -> Void,
+        deliver: @escaping @Sendable ([InboundMessage], InboundCompanionWrite?) async throws -> Void = { _, _ in
+            throw AccountLinkError("this account has no message store")
+        },
+        apply: @escaping @Sendable ([MessageStatusUpdate]) async throws -> Void = { _ in
+            throw AccountLinkError("this account has no message store")
+        }
+    ) {
+        self.send = send
+        self.deliverInbound = deliver
+        self.applyStatuses = apply
+    }
 
     /// Reports a state and the reason for entering it.
     public func report(_ state: AccountState, reason: String? = nil) { send(state, reason) }
+
+    /// Hands inbound messages to the account; returns after their durable write (with `alsoWrite` in
+    /// the same transaction), so the link may then acknowledge them to WhatsApp.
+    public func deliver(_ messages: [InboundMessage], alsoWrite: InboundCompanionWrite? = nil) async throws {
+        try await deliverInbound(messages, alsoWrite)
+    }
+
+    /// Hands delivery news about sent messages to the account.
+    public func apply(_ updates: [MessageStatusUpdate]) async throws { try await applyStatuses(updates) }
 }
 
 /// Makes the link for an account kind; returns `nil` when this build has no link for it.

@@ -12,8 +12,10 @@ public protocol AccountMessaging: Sendable {
     func run() async
 
     /// Stores inbound messages, then hands the new ones to the conversation.
+    /// - Parameter alsoWrite: writes that commit in the same transaction (the Signal state the
+    ///   messages' decryption advanced).
     /// - Throws: when the durable write failed: nothing may be acknowledged, WhatsApp will deliver again.
-    func receive(_ messages: [InboundMessage]) async throws
+    func receive(_ messages: [InboundMessage], alsoWrite: InboundCompanionWrite?) async throws
 
     /// Applies delivery news about sent messages.
     func apply(_ updates: [MessageStatusUpdate]) async throws
@@ -39,6 +41,11 @@ public protocol AccountMessaging: Sendable {
     /// The lease under which this process runs the account; every write of the message path is fenced
     /// by it. `nil` when the process runs without leases.
     func setLease(_ lease: AccountLease?) async
+}
+
+extension AccountMessaging {
+    /// Stores inbound messages that need no companion write (Cloud API webhooks).
+    public func receive(_ messages: [InboundMessage]) async throws { try await receive(messages, alsoWrite: nil) }
 }
 
 /// Makes the message path of each account.
