@@ -55,7 +55,7 @@ public actor AccountConversation: AccountMessaging {
         let settings = definition.settings
         self.policy = ConversationPolicy(settings: settings, agentName: agent.name)
         self.debouncer = Debouncer(debounceMs: settings.debounceMs)
-        self.limiter = SendRateLimiter(limits: settings.rateLimit, now: ContinuousClock().now)
+        self.limiter = SendRateLimiter(limits: settings.rateLimit(for: definition.kind), now: ContinuousClock().now)
         (replies, replyInput) = AsyncStream.makeStream(of: [InboundMessage].self, bufferingPolicy: .bufferingOldest(Self.replyQueueCapacity))
     }
 
@@ -136,6 +136,10 @@ public actor AccountConversation: AccountMessaging {
 
     public func history(chat: String?, limit: Int, before: Date?) async throws -> [HistoryEntry] {
         try await store.history(account: account, authDir: definition.authDir, chat: chat, limit: limit, before: before)
+    }
+
+    public func message(id: String) async throws -> HistoryEntry? {
+        try await store.message(id: id, account: account, authDir: definition.authDir)
     }
 
     public func limitsSnapshot() async -> JSONValue {
@@ -354,6 +358,7 @@ public actor AccountConversation: AccountMessaging {
                 return false
             case .rejected:
                 logger.warning("message refused by WhatsApp; not retried", metadata: ["message_id": "\(queued.id)", "error": "\(error)"])
+                observer?.messageFailed(account: account, messageID: queued.id, chat: queued.message.chat, reason: error.description)
                 try await store.markFailed(queued, error: error.description, code: code, account: account, lease: lease)
                 return true
             case .accountFailed(let reason):

@@ -97,6 +97,28 @@ public struct MessageRepository: Sendable {
         }
     }
 
+    /// The stored messages with this id (in any chat; normally one).
+    public func find(accountID: String, messageID: String) async throws -> [MessageRecord] {
+        let result = try await pool.query(
+            """
+            SELECT account_id, chat_jid, message_id, sender_jid, from_me, ts, type, status, body_sealed,
+                   metadata::text AS metadata, remote_id
+            FROM messages WHERE account_id = $1 AND (message_id = $2 OR remote_id = $2)
+            ORDER BY ts
+            """, [.text(accountID), .text(messageID)])
+        return try (0..<result.rowCount).map { row in
+            MessageRecord(
+                accountID: accountID, chatJID: try result.string(row: row, column: "chat_jid") ?? "",
+                messageID: try result.string(row: row, column: "message_id") ?? "",
+                senderJID: try result.string(row: row, column: "sender_jid"),
+                fromMe: try result.bool(row: row, column: "from_me") ?? false,
+                timestamp: try result.date(row: row, column: "ts") ?? .distantPast,
+                type: try result.string(row: row, column: "type") ?? "", status: try result.string(row: row, column: "status"),
+                bodySealed: try result.bytes(row: row, column: "body_sealed"), metadata: try result.string(row: row, column: "metadata"),
+                remoteID: try result.string(row: row, column: "remote_id"))
+        }
+    }
+
     /// Counts an account's stored messages, by direction.
     public func counts(accountID: String) async throws -> (inbound: Int, outbound: Int) {
         let result = try await pool.query(

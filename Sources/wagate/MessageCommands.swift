@@ -43,9 +43,10 @@ struct HistoryCommand: AsyncParsableCommand {
             for m in messages {
                 let from = m["from_me"]?.boolValue == true ? "me" : (m["push_name"]?.stringValue ?? m["sender_phone"]?.stringValue ?? m["sender"]?.stringValue ?? "")
                 let text = (m["text"]?.stringValue ?? "").replacingOccurrences(of: "\n", with: " ⏎ ")
+                let status = [m["status"]?.stringValue, m["error"]?.stringValue.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
                 table.add(
-                    m["time"]?.stringValue ?? "", m["chat"]?.stringValue ?? "", from, m["type"]?.stringValue ?? "",
-                    m["status"]?.stringValue ?? "", text.count > 80 ? String(text.prefix(79)) + "…" : text)
+                    m["time"]?.stringValue ?? "", m["chat"]?.stringValue ?? "", from, m["type"]?.stringValue ?? "", status,
+                    text.count > 80 ? String(text.prefix(79)) + "…" : text)
             }
             return table.render()
         }
@@ -77,5 +78,31 @@ struct LimitsCommand: AsyncParsableCommand {
                 \(l["paused"]?.boolValue == true ? "; paused by WhatsApp" : "")
                 """
         }
+    }
+}
+
+/// `wagate media AGENT/ACCOUNT MESSAGE_ID --out FILE`: downloads a received media file.
+struct MediaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "media", abstract: "Download the file of a received media message (at most the account's mediaMaxMb).")
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "AGENT/ACCOUNT; AGENT is the character's name or its slug") var account: String
+    @Argument(help: "The message id, as `wagate history` shows it") var id: String
+    @Option(help: "Where to write the file (created 0600).") var out: String
+
+    func run() async throws {
+        let result = try await ControlClient.withConnection(socketPath: client.socket) {
+            try await $0.call("messages.media", params: ["account": .string(account), "id": .string(id)])
+        }
+        guard let encoded = result["data_base64"]?.stringValue, let data = Data(base64Encoded: encoded) else {
+            throw ValidationError("the gateway sent no file")
+        }
+        let url = URL(fileURLWithPath: out)
+        try data.write(to: url, options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        print(
+            client.json
+                ? result.jsonString(pretty: true)
+                : "wrote \(data.count) bytes (\(result["mime_type"]?.stringValue ?? "unknown type")) to \(out)")
     }
 }

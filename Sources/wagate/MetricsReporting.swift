@@ -6,6 +6,13 @@ import WAGateHTTP
 /// Counts what the accounts' message paths do into the gateway's Prometheus metrics.
 struct MetricsObserver: MessagingObserver {
     let metrics: GatewayMetrics
+    let events: EventBus
+
+    func messageFailed(account: AccountID, messageID: String, chat: String, reason: String) {
+        _ = events.publish(
+            kind: "message.failed", agent: account.agent, account: account.description,
+            data: ["id": .string(messageID), "chat": .string(chat), "reason": .string(reason)])
+    }
 
     func received(account: AccountID, count: Int) {
         for _ in 0..<count { metrics.messageReceived(account: account.description) }

@@ -98,7 +98,7 @@ struct StartCommand: AsyncParsableCommand {
         let metrics = GatewayMetrics()
         let messaging = Self.messagingFactory(
             agents: configuration.agents, store: MessageStore(pool: pool, keys: keys), pairing: PairingRepository(pool: pool),
-            providers: providers, events: events, observer: MetricsObserver(metrics: metrics), logger: logger)
+            providers: providers, events: events, observer: MetricsObserver(metrics: metrics, events: events), logger: logger)
         let registry = Registry(
             agents: configuration.agents,
             opener: StoreSessionOpener(credentials: credentials, keys: keys, logger: logger),
@@ -140,6 +140,16 @@ struct StartCommand: AsyncParsableCommand {
             sink: RegistryWebhookSink(registry: registry, ownership: leaseManager, logger: logger),
             readiness: { await Self.readiness(registry: registry, leases: leaseManager) }, metrics: metrics, logger: logger)
 
+        // Announced from inside the group: by then SIGTERM and SIGINT are handled, so a supervisor (or a
+        // test) that signals the process as soon as it reads the line gets a clean shutdown.
+        let announcer = StartedAnnouncer(
+            logger: logger, socketPath: socketPath,
+            metadata: [
+                "agents": "\(configuration.agents.count)", "socket": "\(socketPath)", "master_key": "\(ring.current.id)",
+                "pid": "\(ProcessInfo.processInfo.processIdentifier)", "whatsapp_web": "\(webLink.webSocket.url)",
+                "http": "\(httpConfiguration.host):\(httpConfiguration.port)",
+            ])
+
         // Services shut down in reverse order: the control socket closes first, then the accounts stop,
         // then their leases are released (so a successor claims them at once), then the member leaves.
         let group = ServiceGroup(
@@ -147,17 +157,10 @@ struct StartCommand: AsyncParsableCommand {
                 services: [
                     .init(service: membership), .init(service: leaseManager), .init(service: registry),
                     .init(service: MetricsGaugeReporter(registry: registry, metrics: metrics)), .init(service: httpServer),
-                    .init(service: control),
+                    .init(service: control), .init(service: announcer),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        logger.info(
-            "wagate started",
-            metadata: [
-                "agents": "\(configuration.agents.count)", "socket": "\(socketPath)", "master_key": "\(ring.current.id)",
-                "pid": "\(ProcessInfo.processInfo.processIdentifier)", "whatsapp_web": "\(webLink.webSocket.url)",
-                "http": "\(httpConfiguration.host):\(httpConfiguration.port)",
-            ])
         do {
             try await group.run()
         } catch {
@@ -165,6 +168,22 @@ struct StartCommand: AsyncParsableCommand {
             throw error
         }
         try? await httpClient.shutdown()
+    }
+}
+
+/// Logs `wagate started` once the service group runs, then waits for shutdown.
+struct StartedAnnouncer: Service {
+    let logger: Logger
+    let socketPath: String
+    let metadata: Logger.Metadata
+
+    func run() async throws {
+        // The services start together; the line promises a control socket that answers.
+        for _ in 0..<500 where !FileManager.default.fileExists(atPath: socketPath) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        logger.info("wagate started", metadata: metadata)
+        try? await gracefulShutdown()
     }
 }
 

@@ -9,7 +9,7 @@ struct WagateCommand: AsyncParsableCommand {
         version: GatewayVersion.string,
         subcommands: [
             StartCommand.self, CheckCommand.self, MigrateCommand.self, KeysCommand.self,
-            StatusCommand.self, AgentsCommand.self, AccountsCommand.self, QRCommand.self, LinkCommand.self, SendCommand.self, HistoryCommand.self, LimitsCommand.self, PairingCommand.self, ClusterCommand.self, CtlCommand.self, SandboxCommand.self,
+            StatusCommand.self, AgentsCommand.self, AccountsCommand.self, QRCommand.self, LinkCommand.self, SendCommand.self, HistoryCommand.self, LimitsCommand.self, MediaCommand.self, PairingCommand.self, ClusterCommand.self, CtlCommand.self, SandboxCommand.self,
         ])
 }
 

@@ -25,13 +25,14 @@ import Glibc
             "accounts": { "biz": {
               "type": "cloud", "accessToken": "\(accessToken)", "phoneNumberId": "\(phoneNumberID)",
               "appSecret": "\(appSecret)", "webhookVerifyToken": "verify-me", "graphUrl": "\(graphURL)",
-              "rateLimit": { "messagesPerMinute": 600, "burst": 20, "perChatIntervalMs": 0 }
+              "rateLimit": { "messagesPerMinute": 600, "burst": 20, "perChatIntervalMs": 0 }, "mediaMaxMb": 1
             } } } } }
         """
     }
 
     /// Graph API answers for sends, in order; when empty, success.
     final class Script: Sendable {
+        let baseURL = Mutex("")
         let replies = Mutex<[FakeGraphServer.Reply]>([])
         let counter = Mutex(0)
         func push(_ reply: FakeGraphServer.Reply) { replies.withLock { $0.append(reply) } }
@@ -54,6 +55,19 @@ import Glibc
         "messages":[{"from":"\(from)","id":"\(id)","timestamp":"\(Int(Date().timeIntervalSince1970))","type":"text","text":{"body":"\(text)"}}]}}]}]}
         """
     }
+
+    static func imageWebhook(id: String, mediaID: String) -> String {
+        """
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{\
+        "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"\(phoneNumberID)"},\
+        "contacts":[{"profile":{"name":"Sheena"},"wa_id":"15551234567"}],\
+        "messages":[{"from":"15551234567","id":"\(id)","timestamp":"\(Int(Date().timeIntervalSince1970))","type":"image",\
+        "image":{"mime_type":"image/jpeg","sha256":"abc","id":"\(mediaID)"}}]}}]}]}
+        """
+    }
+
+    static let smallFile = (0..<5000).map { UInt8($0 % 251) }
+    static let bigFile = [UInt8](repeating: 7, count: 2 << 20)
 
     static func signature(_ body: String, secret: String = appSecret) -> String {
         "sha256=" + Hex.encode(HMAC.sha256(key: Array(secret.utf8), message: Array(body.utf8)))
@@ -82,8 +96,22 @@ import Glibc
             try await FakeGraphServer.with(respond: { request in
                 // Read receipts and typing indicators ride on the same endpoint.
                 if request.json?["status"]?.stringValue == "read" { return .json(#"{"success":true}"#) }
+                // Media: the lookup names a URL on this server, which serves the bytes to the bearer.
+                let base = script.baseURL.withLock { $0 }
+                if request.method == "GET", request.path.hasPrefix("/v25.0/MEDIA") {
+                    let big = request.path.hasSuffix("BIG")
+                    return .json(
+                        #"{"messaging_product":"whatsapp","url":"\#(base)/files/\#(big ? "big" : "small")","mime_type":"image/jpeg","sha256":"abc","id":"x"}"#)
+                }
+                if request.method == "GET", request.path.hasPrefix("/files/") {
+                    guard request.authorization == "Bearer \(Self.accessToken)" else { return .json("{}", status: 401) }
+                    return FakeGraphServer.Reply(
+                        status: 200, body: request.path.hasSuffix("big") ? Self.bigFile : Self.smallFile,
+                        headers: ["Content-Type": "image/jpeg"], chunked: true)
+                }
                 return script.next()
             }) { graph, baseURL in
+                script.baseURL.withLock { $0 = baseURL }
                 let scratch = try Scratch()
                 defer { scratch.remove() }
                 try scratch.write("character.json", Self.character(graphURL: baseURL))
@@ -141,6 +169,38 @@ import Glibc
                 #expect(graph.requests.filter { $0.json?["text"]?["body"]?.stringValue == "[Echo] again" }.count == 2)
                 let retried = try await db.pool.query("SELECT status, attempts FROM outbox WHERE error_code = 130429 OR attempts > 1")
                 #expect(try retried.string(row: 0, column: 0) == "sent")
+
+                // Media: downloaded with the bearer token, within mediaMaxMb (1 MB here).
+                for (id, media) in [("wamid.IMG1", "MEDIA1"), ("wamid.IMG2", "MEDIABIG")] {
+                    let image = Self.imageWebhook(id: id, mediaID: media)
+                    let stored = try await Self.curl(["-X", "POST", "-H", "X-Hub-Signature-256: \(Self.signature(image))", "--data-binary", image, url])
+                    #expect(stored.status == 200)
+                }
+                let socket = ["--socket", ".wagate/control.sock"]
+                let (downloaded, downloadOutput) = try await WagateProcess.run(
+                    ["media", "cloud-echo/biz", "wamid.IMG1", "--out", "image.jpg"] + socket, directory: scratch.path)
+                #expect(downloaded == 0, "\(downloadOutput)")
+                #expect(Array(try Data(contentsOf: URL(fileURLWithPath: scratch.file("image.jpg")))) == Self.smallFile)
+                let (tooBig, tooBigOutput) = try await WagateProcess.run(
+                    ["media", "cloud-echo/biz", "wamid.IMG2", "--out", "big.jpg"] + socket, directory: scratch.path)
+                #expect(tooBig != 0 && tooBigOutput.contains("mediaMaxMb"), "\(tooBigOutput)")
+
+                // Meta's 131047 (outside the 24-hour window): recorded on the message, not retried.
+                script.push(.json(
+                    #"{"error":{"message":"(#131047) Re-engagement message","type":"OAuthException","code":131047,"error_data":{"messaging_product":"whatsapp","details":"Message failed to send because more than 24 hours have passed since the customer last replied to this number."},"fbtrace_id":"A3"}}"#,
+                    status: 400))
+                let late = Self.webhook(id: "wamid.IN4", text: "late")
+                _ = try await Self.curl(["-X", "POST", "-H", "X-Hub-Signature-256: \(Self.signature(late))", "--data-binary", late, url])
+                var history = ""
+                for _ in 0..<100 {
+                    let (_, listed) = try await WagateProcess.run(["history", "cloud-echo/biz", "+15551234567", "--limit", "50"] + socket, directory: scratch.path)
+                    history = listed
+                    if listed.contains("131047") { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(history.contains("failed") && history.contains("131047"), "\(history)")
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(graph.requests.filter { $0.json?["text"]?["body"]?.stringValue == "[Echo] late" }.count == 1, "not retried")
 
                 // Meta's 190 (token expired): the account fails, and says why.
                 script.push(.json(

@@ -36,6 +36,19 @@ public struct CloudAccountLink: AccountLink {
 
     public var transport: (any MessageTransport)? { CloudTransport(client: client) }
 
+    public func downloadMedia(_ media: MediaAttachment, maxBytes: Int) async throws -> (bytes: [UInt8], mimeType: String?) {
+        guard let mediaID = media.mediaID else { throw AccountLinkError("the message carries no Cloud API media id") }
+        let download: GraphMediaDownload
+        do {
+            download = try await client.downloadMedia(id: mediaID, maxBytes: maxBytes)
+        } catch {
+            let failure: GraphClientError = error
+            guard failure.code == .mediaTooLarge else { throw failure }
+            throw AccountLinkError("the file is larger than the account allows (mediaMaxMb, \(maxBytes) bytes): \(failure.message)")
+        }
+        return (download.bytes, download.info.mimeType ?? download.contentType ?? media.mimeType)
+    }
+
     /// Makes links for `.cloud` accounts; other kinds go to `fallback`.
     public static func factory(httpClient: HTTPClient, logger: Logger, fallback: AccountLinkFactory) -> AccountLinkFactory {
         AccountLinkFactory { id, definition, session in

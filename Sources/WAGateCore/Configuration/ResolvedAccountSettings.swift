@@ -54,6 +54,8 @@ public struct ResolvedAccountSettings: Sendable, Hashable {
     public var markdownTables: WhatsAppSettings.MarkdownTables = .bullets
     /// Send limits. Default 20 messages per minute, burst 5, 1000 ms between sends to one chat.
     public var rateLimit: WhatsAppSettings.RateLimit = WhatsAppSettings.RateLimit()
+    /// Whether `rateLimit` was configured (else the kind's default applies: see ``rateLimit(for:)``).
+    public var rateLimitConfigured = false
 
     // MARK: Incoming messages
 
@@ -105,7 +107,10 @@ public struct ResolvedAccountSettings: Sendable, Hashable {
         if let value = level.blockStreaming { result.blockStreaming = value }
         if let value = level.blockStreamingCoalesce { result.blockStreamingCoalesce = value }
         if let value = level.markdown { result.markdownTables = value.tables ?? .bullets }
-        if let value = level.rateLimit { result.rateLimit = value }
+        if let value = level.rateLimit {
+            result.rateLimit = value
+            result.rateLimitConfigured = true
+        }
         if let value = level.sendReadReceipts { result.sendReadReceipts = value }
         if let value = level.mediaMaxMb { result.mediaMaxMb = value }
         if let value = level.debounceMs { result.debounceMs = value }
@@ -150,5 +155,17 @@ public struct ResolvedAccountSettings: Sendable, Hashable {
     /// `dmHistoryLimit`.
     public func dmHistoryLimit(for sender: String) -> Int {
         dms[sender]?.historyLimit ?? dmHistoryLimit
+    }
+}
+
+extension ResolvedAccountSettings {
+    /// The Cloud API's own default throughput: 80 messages per second per business number (Meta's
+    /// default tier), a burst of as many, and no per-chat gap beyond Meta's own pair limit.
+    public static let cloudDefaultRateLimit = WhatsAppSettings.RateLimit(messagesPerMinute: 4800, burst: 80, perChatIntervalMs: 0)
+
+    /// The send limits for an account of `kind`: the configured ones, else the kind's default (personal
+    /// accounts are paced like a person; Cloud API numbers at Meta's throughput).
+    public func rateLimit(for kind: AccountDefinition.Kind) -> WhatsAppSettings.RateLimit {
+        rateLimitConfigured || kind != .cloud ? rateLimit : Self.cloudDefaultRateLimit
     }
 }

@@ -147,6 +147,16 @@ public actor Account {
         return link?.currentQR()
     }
 
+    /// Downloads the file of a received media message through the running link, at most the account's
+    /// `mediaMaxMb` (and never more than `ceiling` bytes).
+    public func downloadMedia(_ media: MediaAttachment, ceiling: Int) async throws -> (bytes: [UInt8], mimeType: String?) {
+        guard status.state == .connected, let link else {
+            throw AccountLinkError("\(id) is not connected (state \(status.state.rawValue)); media can be downloaded while it is")
+        }
+        let limit = min(ceiling, max(1, definition.settings.mediaMaxMb) * 1_048_576)
+        return try await link.downloadMedia(media, maxBytes: limit)
+    }
+
     /// Asks the running link for a phone-number pairing code.
     /// - Throws: ``AccountLinkError`` when the account is not waiting to be linked.
     public func requestPairingCode(phoneNumber: String) async throws -> String {

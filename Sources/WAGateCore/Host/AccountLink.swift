@@ -21,6 +21,10 @@ public protocol AccountLink: Sendable {
     /// How the account's outbox sends through this link while it is connected; `nil` for a link that
     /// cannot send.
     var transport: (any MessageTransport)? { get }
+
+    /// Downloads the file of a received media message, refusing more than `maxBytes`.
+    /// - Returns: the bytes and their MIME type.
+    func downloadMedia(_ media: MediaAttachment, maxBytes: Int) async throws -> (bytes: [UInt8], mimeType: String?)
 }
 
 extension AccountLink {
@@ -34,6 +38,11 @@ extension AccountLink {
 
     /// Links send nothing unless they say how.
     public var transport: (any MessageTransport)? { nil }
+
+    /// Links download nothing unless they say how.
+    public func downloadMedia(_ media: MediaAttachment, maxBytes: Int) async throws -> (bytes: [UInt8], mimeType: String?) {
+        throw AccountLinkError("downloading media is not available for this kind of account in this build")
+    }
 }
 
 /// A QR code on offer for linking a device.

@@ -32,6 +32,9 @@ public protocol AccountMessaging: Sendable {
     /// The latest `limit` messages of `chat` (every chat when `nil`), oldest first; `before` pages back.
     func history(chat: String?, limit: Int, before: Date?) async throws -> [HistoryEntry]
 
+    /// The stored message with this id, opened; `nil` when there is none.
+    func message(id: String) async throws -> HistoryEntry?
+
     /// The account's send limits and queue, for `accounts.limits`.
     func limitsSnapshot() async -> JSONValue
 

@@ -21,6 +21,8 @@ public struct HistoryEntry: Sendable, Hashable, Codable {
     public var text: String?
     /// The inbound message in full, for messages the account received.
     public var inbound: InboundMessage?
+    /// Why sending it failed, for a `failed` outbound message (WhatsApp's code and explanation).
+    public var error: String?
 
     /// Creates an entry.
     public init(

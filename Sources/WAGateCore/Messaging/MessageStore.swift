@@ -154,7 +154,17 @@ public struct MessageStore: Sendable {
 
     /// The latest `limit` messages of `chat` (or of every chat), oldest first, opened.
     public func history(account: AccountID, authDir: String?, chat: String?, limit: Int, before: Date? = nil) async throws -> [HistoryEntry] {
-        let rows = try await messages.history(accountID: account.description, chatJID: chat, limit: limit, before: before)
+        try await open(
+            try await messages.history(accountID: account.description, chatJID: chat, limit: limit, before: before), account: account,
+            authDir: authDir)
+    }
+
+    /// The stored message with this id (WhatsApp's or the gateway's), opened; `nil` when there is none.
+    public func message(id: String, account: AccountID, authDir: String?) async throws -> HistoryEntry? {
+        try await open(try await messages.find(accountID: account.description, messageID: id), account: account, authDir: authDir).first
+    }
+
+    private func open(_ rows: [MessageRecord], account: AccountID, authDir: String?) async throws -> [HistoryEntry] {
         guard !rows.isEmpty else { return [] }
         let key = try await keys.dataKey(for: account, authDir: authDir)
         return rows.map { row in
@@ -172,9 +182,13 @@ public struct MessageStore: Sendable {
                     text = message.content.text
                 }
             }
-            return HistoryEntry(
+            var entry = HistoryEntry(
                 chat: row.chatJID, id: row.messageID, sender: row.senderJID, fromMe: row.fromMe, timestamp: row.timestamp,
                 type: row.type, status: row.status, text: text, inbound: inbound)
+            if let metadata = row.metadata, let json = try? JSONValue.parse(metadata), let error = json["error"]?.stringValue {
+                entry.error = error
+            }
+            return entry
         }
     }
 }

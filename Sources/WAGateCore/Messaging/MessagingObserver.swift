@@ -6,4 +6,7 @@ public protocol MessagingObserver: Sendable {
     func sent(account: AccountID)
     /// A send of `account` failed; `code` is WhatsApp's error code, or a word when there is none.
     func sendFailed(account: AccountID, code: String)
+    /// WhatsApp refused a message for good (outside the 24-hour window, undeliverable, ...): the
+    /// operator should hear of it.
+    func messageFailed(account: AccountID, messageID: String, chat: String, reason: String)
 }
