@@ -16,6 +16,8 @@ import Glibc
     static let phoneNumberID = "106540352242922"
     static let appSecret = "e2e-app-secret"
     static let accessToken = "EAAG-e2e-token"
+    static let otherPhoneNumberID = "200000000000002"
+    static let otherAppSecret = "other-app-secret"
 
     static func character(graphURL: String) -> String {
         """
@@ -26,6 +28,10 @@ import Glibc
               "type": "cloud", "accessToken": "\(accessToken)", "phoneNumberId": "\(phoneNumberID)",
               "appSecret": "\(appSecret)", "webhookVerifyToken": "verify-me", "graphUrl": "\(graphURL)",
               "rateLimit": { "messagesPerMinute": 600, "burst": 20, "perChatIntervalMs": 0 }, "mediaMaxMb": 1
+            },
+            "other": {
+              "type": "cloud", "accessToken": "EAAG-other-token", "phoneNumberId": "\(otherPhoneNumberID)",
+              "appSecret": "\(otherAppSecret)", "webhookVerifyToken": "verify-other", "graphUrl": "\(graphURL)"
             } } } } }
         """
     }
@@ -47,7 +53,7 @@ import Glibc
         }
     }
 
-    static func webhook(id: String, text: String, from: String = "15551234567") -> String {
+    static func webhook(id: String, text: String, from: String = "15551234567", phoneNumberID: String = phoneNumberID) -> String {
         """
         {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{\
         "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"\(phoneNumberID)"},\
@@ -169,6 +175,27 @@ import Glibc
                 #expect(graph.requests.filter { $0.json?["text"]?["body"]?.stringValue == "[Echo] again" }.count == 2)
                 let retried = try await db.pool.query("SELECT status, attempts FROM outbox WHERE error_code = 130429 OR attempts > 1")
                 #expect(try retried.string(row: 0, column: 0) == "sent")
+
+                // Several numbers of several Meta apps: each delivery goes to the number's account, and only
+                // when the number's own app signed it.
+                let toOther = Self.webhook(id: "wamid.OTHER1", text: "for the other number", phoneNumberID: Self.otherPhoneNumberID)
+                let routed = try await Self.curl([
+                    "-X", "POST", "-H", "X-Hub-Signature-256: \(Self.signature(toOther, secret: Self.otherAppSecret))", "--data-binary", toOther, url,
+                ])
+                #expect(routed.status == 200)
+                let crossed = Self.webhook(id: "wamid.CROSSED", text: "signed by the wrong app")
+                let crossedAnswer = try await Self.curl([
+                    "-X", "POST", "-H", "X-Hub-Signature-256: \(Self.signature(crossed, secret: Self.otherAppSecret))", "--data-binary", crossed, url,
+                ])
+                #expect(crossedAnswer.status == 200, "acknowledged so Meta does not retry, but not stored")
+                let owners = try await db.pool.query(
+                    "SELECT account_id, message_id FROM messages WHERE message_id IN ('wamid.OTHER1', 'wamid.CROSSED') ORDER BY message_id")
+                #expect(owners.rowCount == 1)
+                #expect(try owners.string(row: 0, column: 0) == "cloud-echo/other")
+                try await eventually {
+                    graph.requests.contains { $0.path == "/v25.0/\(Self.otherPhoneNumberID)/messages" && $0.authorization == "Bearer EAAG-other-token" }
+                }
+                #expect(graph.requests.contains { $0.path == "/v25.0/\(Self.otherPhoneNumberID)/messages" })
 
                 // Media: downloaded with the bearer token, within mediaMaxMb (1 MB here).
                 for (id, media) in [("wamid.IMG1", "MEDIA1"), ("wamid.IMG2", "MEDIABIG")] {
