@@ -105,4 +105,59 @@ import Glibc
             #expect(await gateway.waitForExit() == 0)
         }
     }
+
+    static let pairingCharacter = """
+        { "name": "Echo Web", "modelProvider": "echo",
+          "connectors": { "whatsapp": { "dmPolicy": "pairing", "messagePrefix": "[Echo] ",
+            "rateLimit": { "messagesPerMinute": 600, "burst": 20, "perChatIntervalMs": 0 },
+            "accounts": { "default": { "enabled": true } } } } }
+        """
+
+    @Test func anUnknownContactGetsAPairingCodeAndIsAnsweredOnceApproved() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("character.json", Self.pairingCharacter)
+        try await withTestDatabase { db in
+            let (sandbox, url, rootKey) = try await link.startSandbox(scratch)
+            defer { sandbox.kill9() }
+            let gateway = try WagateProcess(
+                ["start", "--character=character.json", "--state-dir", ".wagate"],
+                environment: ["DATABASE_URL": db.connectionString, "WAGATE_WA_URL": url, "WAGATE_WA_ROOT_KEY": rootKey], directory: scratch.path)
+            defer { gateway.kill9() }
+            #expect(await gateway.waitForOutput("wagate started", timeout: .seconds(180)), "\(gateway.output)")
+            var qr = ""
+            for _ in 0..<300 {
+                let (code, output) = try await link.cli(scratch, ["qr", Self.account, "--socket", ".wagate/control.sock"])
+                qr = output.trimmingCharacters(in: .whitespacesAndNewlines)
+                if code == 0, qr.hasPrefix("https://wa.me/") { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            _ = try await link.cli(scratch, ["sandbox", "scan", qr, "--phone", Self.phone, "--state", "sandbox"])
+            #expect(await gateway.waitForOutput("uploaded prekeys", timeout: .seconds(60)), "\(gateway.output)")
+            _ = try await link.cli(scratch, ["sandbox", "contact", Self.contact, "--state", "sandbox"])
+
+            // Unknown: one reply with a code, not an echo.
+            _ = try await link.cli(scratch, ["sandbox", "send", "--from", Self.contact, Self.phone, "let me in", "--state", "sandbox"])
+            var received: [String] = []
+            for _ in 0..<200 {
+                received = try await self.inbox(scratch)
+                if !received.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let reply = try #require(received.first)
+            #expect(reply.hasPrefix("[Echo] Access not configured.") && reply.contains("Your WhatsApp phone number: \(Self.contact)"), "\(reply)")
+            let code = try #require(reply.split(separator: "\n").first { $0.hasPrefix("Pairing code: ") }.map { String($0.dropFirst(14)) })
+            let (listed, list) = try await link.cli(scratch, ["pairing", "list", Self.account, "--socket", ".wagate/control.sock"])
+            #expect(listed == 0 && list.contains(code) && list.contains(Self.contact), "\(list)")
+
+            // The operator approves; the next message is answered.
+            let (approved, approval) = try await link.cli(scratch, ["pairing", "approve", Self.account, code.lowercased(), "--socket", ".wagate/control.sock"])
+            #expect(approved == 0 && approval.contains("Approved whatsapp sender \(Self.contact)."), "\(approval)")
+            _ = try await link.cli(scratch, ["sandbox", "send", "--from", Self.contact, Self.phone, "now?", "--state", "sandbox"])
+            #expect(try await waitForInbox(scratch, containing: "[Echo] now?").contains("[Echo] now?"))
+            #expect(try await inbox(scratch).filter { $0.contains("Pairing code") }.count == 1, "one pairing reply only")
+            gateway.signal(SIGTERM)
+            #expect(await gateway.waitForExit() == 0)
+        }
+    }
 }
