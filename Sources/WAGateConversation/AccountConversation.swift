@@ -26,6 +26,10 @@ public actor AccountConversation: AccountMessaging {
     private var limiter: SendRateLimiter<ContinuousClock>
     private let replies: AsyncStream<[InboundMessage]>
     private let replyInput: AsyncStream<[InboundMessage]>.Continuation
+    /// Stored messages waiting for the policy, read receipts and debounce: the durable write returns
+    /// to the link (or the webhook) without waiting for any of that.
+    private let inbound: AsyncStream<InboundMessage>
+    private let inboundInput: AsyncStream<InboundMessage>.Continuation
     private let debounceWake = WakeSignal()
     private let outboxWake = WakeSignal()
     private var transport: (any MessageTransport)?
@@ -36,6 +40,9 @@ public actor AccountConversation: AccountMessaging {
 
     /// How many reply batches may wait for the agent; beyond it new ones are refused and logged.
     public static let replyQueueCapacity = 1024
+    /// How many stored messages may wait for the policy; beyond it they stay stored, unanswered, and
+    /// the refusal is logged.
+    public static let inboundQueueCapacity = 4096
 
     /// Creates the message path of `definition` on `agent`.
     public init(
@@ -57,6 +64,7 @@ public actor AccountConversation: AccountMessaging {
         self.debouncer = Debouncer(debounceMs: settings.debounceMs)
         self.limiter = SendRateLimiter(limits: settings.rateLimit(for: definition.kind), now: ContinuousClock().now)
         (replies, replyInput) = AsyncStream.makeStream(of: [InboundMessage].self, bufferingPolicy: .bufferingOldest(Self.replyQueueCapacity))
+        (inbound, inboundInput) = AsyncStream.makeStream(of: InboundMessage.self, bufferingPolicy: .bufferingOldest(Self.inboundQueueCapacity))
     }
 
     // MARK: AccountMessaging
@@ -65,6 +73,7 @@ public actor AccountConversation: AccountMessaging {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.replyLoop() }
             group.addTask { await self.debounceLoop() }
+            group.addTask { await self.inboundLoop() }
         }
     }
 
@@ -77,6 +86,16 @@ public actor AccountConversation: AccountMessaging {
                 logger.debug("re-delivered message dropped", metadata: ["message_id": "\(message.id)"])
                 continue
             }
+            if case .dropped = inboundInput.yield(message) {
+                logger.error(
+                    "inbound queue full: message stored but not answered",
+                    metadata: ["capacity": "\(Self.inboundQueueCapacity)", "message_id": "\(message.id)"])
+            }
+        }
+    }
+
+    private nonisolated func inboundLoop() async {
+        for await message in inbound {
             await consider(message)
         }
     }
