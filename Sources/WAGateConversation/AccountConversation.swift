@@ -180,6 +180,8 @@ public actor AccountConversation: AccountMessaging {
         self.lease = lease
     }
 
+    public func currentLease() async -> AccountLease? { lease }
+
     public func updateLimits(_ limits: WhatsAppSettings.RateLimit) async {
         limiter.updateLimits(limits, at: clock.now)
         outboxWake.signal()

@@ -500,7 +500,8 @@ public final class WebAccountLink: AccountLink {
                     if node.tag == "success", keepalive == nil {
                         keepalive = KeepaliveStateMachine(startingAt: now, configuration: configuration.keepalive)
                         await loggedIn(node, paired: paired, session: session, loop: &loop)
-                        signal = await startMessaging(device: device, paired: loop.stored.paired ?? paired, session: session)
+                        signal = await startMessaging(
+                            device: device, paired: loop.stored.paired ?? paired, session: session, reporter: loop.reporter)
                         continue
                     }
                     if let reason = DisconnectReason(node: node) { return .disconnected(reason) }
@@ -586,13 +587,15 @@ public final class WebAccountLink: AccountLink {
     /// After `<success>`: the Signal state from PostgreSQL, then prekeys (812 the first time, topped up
     /// when the server runs low), persisted before they are uploaded. `nil` when the link keeps no
     /// messaging state or it cannot be opened (the account stays connected, and says why in the log).
-    private func startMessaging(device: DeviceCredentials, paired: PairedDevice, session: WAWebSession) async -> WebSignalSession? {
+    private func startMessaging(
+        device: DeviceCredentials, paired: PairedDevice, session: WAWebSession, reporter: AccountLinkReporter
+    ) async -> WebSignalSession? {
         guard let storage = messagingStorage else { return nil }
         do {
             let sealer = SignalStateSealer(key: try await storage.keys.dataKey(for: id, authDir: authDir), account: id)
             let signal = try await WebSignalSession.open(device: device, paired: paired, sealer: sealer, repository: storage.signalState)
-            try await topUpPreKeys(signal, storage: storage, session: session)
-            live.opened(session, signal: signal)
+            try await topUpPreKeys(signal, storage: storage, session: session, lease: await reporter.lease())
+            live.opened(session, signal: signal, lease: { await reporter.lease() })
             return signal
         } catch {
             logger.error("[WhatsApp] cannot prepare end-to-end encryption; messages cannot be received", metadata: ["error": "\(error)"])
@@ -600,11 +603,11 @@ public final class WebAccountLink: AccountLink {
         }
     }
 
-    private func topUpPreKeys(_ signal: WebSignalSession, storage: MessagingStorage, session: WAWebSession) async throws {
+    private func topUpPreKeys(_ signal: WebSignalSession, storage: MessagingStorage, session: WAWebSession, lease: AccountLease?) async throws {
         let count = try PreKeyUpload.parseCount(try await session.sendIQ(PreKeyUpload.countRequest(), timeout: .seconds(30)))
         guard let (upload, changes) = try await signal.preKeyUpload(serverCount: count) else { return }
         try await storage.signalState.apply(
-            accountID: id.description, upserts: changes.upserts, deletions: changes.deletions, lease: nil)
+            accountID: id.description, upserts: changes.upserts, deletions: changes.deletions, lease: lease)
         _ = try await session.sendIQ(upload.request(), timeout: .seconds(30))
         logger.info("uploaded prekeys", metadata: ["count": "\(upload.preKeys.count)", "server_had": "\(count)"])
     }
@@ -645,7 +648,7 @@ public final class WebAccountLink: AccountLink {
             try await session.send(Receipts.ack(for: node))
             if node.attribute("type") == "encrypt", let storage = messagingStorage {
                 // The server's count of our prekeys changed (usually: running low).
-                try? await topUpPreKeys(signal, storage: storage, session: session)
+                try? await topUpPreKeys(signal, storage: storage, session: session, lease: await reporter.lease())
             }
             return true
         default:

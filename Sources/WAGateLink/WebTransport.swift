@@ -46,7 +46,7 @@ struct WebTransport: MessageTransport {
                 throw SendError(.rejected, description: "no device of \(chat.withoutDevice) could be encrypted for: \(outgoing.failures)")
             }
             try await repository.apply(
-                accountID: account.description, upserts: changes.upserts, deletions: changes.deletions, lease: nil)
+                accountID: account.description, upserts: changes.upserts, deletions: changes.deletions, lease: await live.lease())
             let ack = try await live.sendAwaitingAck(outgoing.node, id: id, session: session, timeout: .seconds(30))
             if let code = ack.error {
                 throw SendError(
@@ -57,6 +57,8 @@ struct WebTransport: MessageTransport {
             return id
         } catch let error as SendError {
             throw error
+        } catch let error as StoreError where error.code == .staleFence {
+            throw SendError(.accountFailed(reason: "another gateway process took over this account (its lease was lost)"), description: "\(error)")
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -113,6 +115,7 @@ final class WebLiveConnection: Sendable {
     private struct State {
         var session: WAWebSession?
         var signal: WebSignalSession?
+        var lease: (@Sendable () async -> AccountLease?)?
         var waiting: [String: CheckedContinuation<ServerAck, any Error>] = [:]
     }
 
@@ -126,12 +129,19 @@ final class WebLiveConnection: Sendable {
         }
     }
 
-    /// A login completed on `session`.
-    func opened(_ session: WAWebSession, signal: WebSignalSession) {
+    /// A login completed on `session`; `lease` names the account's current lease for fenced writes.
+    func opened(_ session: WAWebSession, signal: WebSignalSession, lease: @escaping @Sendable () async -> AccountLease?) {
         state.withLock {
             $0.session = session
             $0.signal = signal
+            $0.lease = lease
         }
+    }
+
+    /// The account's lease now (`nil` without leases).
+    func lease() async -> AccountLease? {
+        guard let provider = state.withLock({ $0.lease }) else { return nil }
+        return await provider()
     }
 
     /// The connection ended: sends waiting for an ack will be retried.

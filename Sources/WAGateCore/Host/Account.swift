@@ -226,7 +226,8 @@ public actor Account {
             apply: { [id] updates in
                 guard let messaging else { throw AccountLinkError("\(id) has no message store in this process") }
                 try await messaging.apply(updates)
-            })
+            },
+            lease: { await messaging?.currentLease() })
         // An unstructured task, owned by this actor: it is cancelled and awaited in `stopLink()` on every
         // path out of the running states, so it never outlives the account's loop.
         self.link = link

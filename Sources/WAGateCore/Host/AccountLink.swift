@@ -80,6 +80,7 @@ public struct AccountLinkReporter: Sendable {
     let send: @Sendable (AccountState, String?) -> Void
     let deliverInbound: @Sendable ([InboundMessage], InboundCompanionWrite?) async throws -> Void
     let applyStatuses: @Sendable ([MessageStatusUpdate]) async throws -> Void
+    let leaseProvider: @Sendable () async -> AccountLease?
 
     /// Creates a reporter that forwards states to `send`, and messages to `deliver` and `apply` (by default
     /// refused: the account has no message path).
@@ -90,12 +91,17 @@ public struct AccountLinkReporter: Sendable {
         },
         apply: @escaping @Sendable ([MessageStatusUpdate]) async throws -> Void = { _ in
             throw AccountLinkError("this account has no message store")
-        }
+        },
+        lease: @escaping @Sendable () async -> AccountLease? = { nil }
     ) {
         self.send = send
         self.deliverInbound = deliver
         self.applyStatuses = apply
+        self.leaseProvider = lease
     }
+
+    /// The lease under which the account runs, for the link's own fenced writes (`nil` without leases).
+    public func lease() async -> AccountLease? { await leaseProvider() }
 
     /// Reports a state and the reason for entering it.
     public func report(_ state: AccountState, reason: String? = nil) { send(state, reason) }

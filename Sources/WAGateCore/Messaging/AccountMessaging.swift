@@ -44,6 +44,9 @@ public protocol AccountMessaging: Sendable {
     /// The lease under which this process runs the account; every write of the message path is fenced
     /// by it. `nil` when the process runs without leases.
     func setLease(_ lease: AccountLease?) async
+
+    /// The lease set last.
+    func currentLease() async -> AccountLease?
 }
 
 extension AccountMessaging {
