@@ -152,7 +152,10 @@ final class WebLiveConnection: Sendable {
             defer { state.waiting.removeAll() }
             return Array(state.waiting.values)
         }
-        for continuation in waiting { continuation.resume(throwing: CancellationError()) }
+        // Not a cancellation: the send is retried on the next connection (same id, so not duplicated).
+        for continuation in waiting {
+            continuation.resume(throwing: AccountLinkError("the connection closed before WhatsApp acknowledged the message"))
+        }
     }
 
     /// Hands the server's `<ack class="message">` to the send waiting for it.
