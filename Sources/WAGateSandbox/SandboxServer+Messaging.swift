@@ -213,8 +213,9 @@ extension SandboxServer {
         for (device, message) in deliveries { await deliver(message, to: device) }
     }
 
-    /// Hands a stanza to a device: a simulated phone decrypts it, a connected companion gets it on its
-    /// connection, an offline companion gets it after its next login.
+    /// Hands a stanza to a device: a simulated phone decrypts it; a companion gets it on its connection
+    /// when it has one, and keeps getting it after each login until it sends a receipt (or an ack) for
+    /// it, as WhatsApp's servers redeliver what was not acknowledged.
     private func deliver(_ node: Node, to device: JID) async {
         if device.device == 0 {
             let phone = registry.withLock { r -> SandboxContact? in
@@ -224,11 +225,19 @@ extension SandboxServer {
             return
         }
         registry.withLock { r in
+            r.pending[device, default: []].append(node)
             if let live = r.connections.values.first(where: { $0.login?.phone == device.user && $0.login?.device == Int(device.device) }) {
                 live.outbox.yield(.node(node))
-            } else {
-                r.pending[device, default: []].append(node)
             }
+        }
+    }
+
+    /// The companion acknowledged messages (receipt or ack): they are not delivered again.
+    func acknowledged(_ ids: Set<String>, by device: JID) {
+        guard !ids.isEmpty else { return }
+        registry.withLock { r in
+            r.pending[device]?.removeAll { $0.attribute("id").map(ids.contains) ?? false }
+            if r.pending[device]?.isEmpty == true { r.pending[device] = nil }
         }
     }
 
@@ -236,6 +245,7 @@ extension SandboxServer {
     /// that waits for the ack knows the sender has it).
     func receiptFromConnection(_ node: Node, on connectionID: Int) async {
         guard let device = loginDevice(of: connectionID), let id = node.attribute("id") else { return }
+        acknowledged(Set((try? IncomingReceipt(node).messageIDs) ?? [id]).union([id]), by: device)
         await forwardReceipt(node, from: device)
         var ack: Node.Attributes = ["class": "receipt", "id": .string(id)]
         if let to = node.attributes["to"] { ack["from"] = to }
@@ -267,7 +277,7 @@ extension SandboxServer {
     }
 
     /// The device JID a logged-in connection speaks for.
-    private func loginDevice(of connectionID: Int) -> JID? {
+    func loginDevice(of connectionID: Int) -> JID? {
         registry.withLock { r in
             r.connections[connectionID]?.login.map { JID(user: $0.phone, device: UInt16($0.device), server: .defaultUser) }
         }

@@ -459,9 +459,10 @@ public final class SandboxServer: Sendable {
                     "location": "sandbox",
                 ])
             r.connections[connectionID]?.outbox.yield(.node(success))
-            // What arrived for the device while it was offline follows its <success>, as WhatsApp does.
+            // What the device has not acknowledged (it was offline, or its connection ended first) follows
+            // its <success>, as WhatsApp does; it stays queued until the device's receipt.
             let deviceJID = JID(user: digits, device: UInt16(deviceID), server: .defaultUser)
-            for queued in r.pending.removeValue(forKey: deviceJID) ?? [] { r.connections[connectionID]?.outbox.yield(.node(queued)) }
+            for queued in r.pending[deviceJID] ?? [] { r.connections[connectionID]?.outbox.yield(.node(queued)) }
         }
         logger.info("device logged in", metadata: ["device": "\(digits):\(deviceID)"])
     }
@@ -475,6 +476,10 @@ public final class SandboxServer: Sendable {
             return
         case "receipt":
             await receiptFromConnection(node, on: connectionID)
+            return
+        case "ack":
+            // A client's ack (of a message, with or without an error, or of a receipt) ends redelivery.
+            if let device = loginDevice(of: connectionID), let id = node.attribute("id") { acknowledged([id], by: device) }
             return
         case "iq":
             break
@@ -610,7 +615,7 @@ public final class SandboxServer: Sendable {
         var contacts: [String: SandboxContact] = [:]
         /// The published Signal keys of every device (companion uploads, simulated phones' own).
         var keys: [JID: PreKeyUpload] = [:]
-        /// Stanzas for companion devices that were offline, delivered after their next `<success>`.
+        /// Stanzas companion devices have not acknowledged yet, delivered again after each `<success>`.
         var pending: [JID: [Node]] = [:]
         /// Who sent each routed message, so receipts find their way back.
         var senders = RoutedMessages()

@@ -46,6 +46,28 @@ import Glibc
         return last
     }
 
+    /// Starts the gateway on the scratch directory's character, pointed at the sandbox.
+    func startGateway(_ scratch: Scratch, environment: [String: String]) async throws -> WagateProcess {
+        let gateway = try WagateProcess(
+            ["start", "--character=character.json", "--state-dir", ".wagate"], environment: environment, directory: scratch.path)
+        #expect(await gateway.waitForOutput("wagate started", timeout: .seconds(180)), "\(gateway.output)")
+        return gateway
+    }
+
+    /// Links the account: its QR code scanned by the account's phone, then waits for the prekey upload.
+    func linkAccount(_ scratch: Scratch, gateway: WagateProcess) async throws {
+        var qr = ""
+        for _ in 0..<300 {
+            let (code, output) = try await link.cli(scratch, ["qr", Self.account, "--socket", ".wagate/control.sock"])
+            qr = output.trimmingCharacters(in: .whitespacesAndNewlines)
+            if code == 0, qr.hasPrefix("https://wa.me/") { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let (scanned, scanOutput) = try await link.cli(scratch, ["sandbox", "scan", qr, "--phone", Self.phone, "--state", "sandbox"])
+        #expect(scanned == 0, "\(scanOutput)")
+        #expect(await gateway.waitForOutput("uploaded prekeys", timeout: .seconds(60)), "\(gateway.output)")
+    }
+
     @Test func aContactIsAnsweredByTheEchoAgentAcrossARestart() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -54,25 +76,9 @@ import Glibc
             let (sandbox, url, rootKey) = try await link.startSandbox(scratch)
             defer { sandbox.kill9() }
             let environment = ["DATABASE_URL": db.connectionString, "WAGATE_WA_URL": url, "WAGATE_WA_ROOT_KEY": rootKey]
-            func start() async throws -> WagateProcess {
-                let gateway = try WagateProcess(
-                    ["start", "--character=character.json", "--state-dir", ".wagate"], environment: environment, directory: scratch.path)
-                #expect(await gateway.waitForOutput("wagate started", timeout: .seconds(180)), "\(gateway.output)")
-                return gateway
-            }
-            var gateway = try await start()
+            var gateway = try await startGateway(scratch, environment: environment)
             defer { gateway.kill9() }
-            // Link: the QR code, scanned by the account's phone.
-            var qr = ""
-            for _ in 0..<300 {
-                let (code, output) = try await link.cli(scratch, ["qr", Self.account, "--socket", ".wagate/control.sock"])
-                qr = output.trimmingCharacters(in: .whitespacesAndNewlines)
-                if code == 0, qr.hasPrefix("https://wa.me/") { break }
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            let (scanned, scanOutput) = try await link.cli(scratch, ["sandbox", "scan", qr, "--phone", Self.phone, "--state", "sandbox"])
-            #expect(scanned == 0, "\(scanOutput)")
-            #expect(await gateway.waitForOutput("uploaded prekeys", timeout: .seconds(60)), "\(gateway.output)")
+            try await linkAccount(scratch, gateway: gateway)
 
             // A contact writes; the echo agent answers with the prefix.
             let (created, createOutput) = try await link.cli(scratch, ["sandbox", "contact", Self.contact, "--name", "Bob", "--state", "sandbox"])
@@ -94,7 +100,7 @@ import Glibc
             // After a restart the sessions continue from PostgreSQL.
             gateway.signal(SIGTERM)
             #expect(await gateway.waitForExit() == 0)
-            gateway = try await start()
+            gateway = try await startGateway(scratch, environment: environment)
             #expect(await gateway.waitForOutput("[WhatsApp] Connected to WhatsApp!", timeout: .seconds(60)), "\(gateway.output)")
             let (again, againOutput) = try await link.cli(
                 scratch, ["sandbox", "send", "--from", Self.contact, Self.phone, "still there?", "--state", "sandbox"])
@@ -120,20 +126,10 @@ import Glibc
         try await withTestDatabase { db in
             let (sandbox, url, rootKey) = try await link.startSandbox(scratch)
             defer { sandbox.kill9() }
-            let gateway = try WagateProcess(
-                ["start", "--character=character.json", "--state-dir", ".wagate"],
-                environment: ["DATABASE_URL": db.connectionString, "WAGATE_WA_URL": url, "WAGATE_WA_ROOT_KEY": rootKey], directory: scratch.path)
+            let gateway = try await startGateway(
+                scratch, environment: ["DATABASE_URL": db.connectionString, "WAGATE_WA_URL": url, "WAGATE_WA_ROOT_KEY": rootKey])
             defer { gateway.kill9() }
-            #expect(await gateway.waitForOutput("wagate started", timeout: .seconds(180)), "\(gateway.output)")
-            var qr = ""
-            for _ in 0..<300 {
-                let (code, output) = try await link.cli(scratch, ["qr", Self.account, "--socket", ".wagate/control.sock"])
-                qr = output.trimmingCharacters(in: .whitespacesAndNewlines)
-                if code == 0, qr.hasPrefix("https://wa.me/") { break }
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            _ = try await link.cli(scratch, ["sandbox", "scan", qr, "--phone", Self.phone, "--state", "sandbox"])
-            #expect(await gateway.waitForOutput("uploaded prekeys", timeout: .seconds(60)), "\(gateway.output)")
+            try await linkAccount(scratch, gateway: gateway)
             _ = try await link.cli(scratch, ["sandbox", "contact", Self.contact, "--state", "sandbox"])
 
             // Unknown: one reply with a code, not an echo.
