@@ -156,7 +156,11 @@ struct StartCommand: AsyncParsableCommand {
             configuration: .init(
                 services: [
                     .init(service: membership), .init(service: leaseManager), .init(service: registry),
-                    .init(service: MetricsGaugeReporter(registry: registry, metrics: metrics)), .init(service: httpServer),
+                    .init(
+                        service: MetricsGaugeReporter(
+                            registry: registry, metrics: metrics, logger: logger, events: events,
+                            outboxBound: Int(ProcessInfo.processInfo.environment["WAGATE_OUTBOX_BOUND"] ?? "").map { max(1, $0) } ?? 1000)),
+                    .init(service: httpServer),
                     .init(service: control), .init(service: announcer),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
