@@ -81,8 +81,8 @@ import WAGateTestSupport
             #expect(try await LeaseRepository(pool: db.pool).claim(["bot/a1"], owner: "B", ttl: .seconds(30)).count == 1)
             await a.manager.tick()
             #expect(await !a.manager.heldAccounts.contains("bot/a1"))
-            let status = try #require(await a.registry.account("bot/a1")?.snapshot())
-            for _ in 0..<100 where status.state != .stopped { try await Task.sleep(for: .milliseconds(10)) }
+            let account = try #require(a.registry.account("bot/a1"))
+            for _ in 0..<500 where await account.snapshot().state != .stopped { try await Task.sleep(for: .milliseconds(20)) }
             let final = try #require(await a.registry.account("bot/a1")?.snapshot())
             #expect(final.state == .stopped)
             #expect(final.reason?.contains("lease lost") == true)

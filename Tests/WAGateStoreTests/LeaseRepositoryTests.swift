@@ -34,9 +34,11 @@ import WAGateTestSupport
     @Test func aHeldLeaseIsNotClaimedAndAnExpiredOneIsWithAGreaterToken() async throws {
         try await withTestDatabase { db in
             let leases = LeaseRepository(pool: db.pool)
-            let first = try #require(try await leases.claim(["agent/x"], owner: "A", ttl: .milliseconds(300)).first)
+            let first = try #require(try await leases.claim(["agent/x"], owner: "A", ttl: .seconds(30)).first)
             #expect(try await leases.claim(["agent/x"], owner: "B", ttl: .seconds(30)).isEmpty)
-            try await Task.sleep(for: .milliseconds(400))
+            // A was paused past its lease (expired by the database's clock, without the test sleeping).
+            _ = try await db.pool.execute(
+                "UPDATE account_leases SET expires_at = now() - interval '1 second' WHERE account_id = 'agent/x'")
             let second = try #require(try await leases.claim(["agent/x"], owner: "B", ttl: .seconds(30)).first)
             #expect(second.fencingToken > first.fencingToken)
             // The old holder finds out: its renewal fails and its fenced writes are refused.
@@ -52,8 +54,8 @@ import WAGateTestSupport
     @Test func renewalKeepsTheTokenAndReleaseHandsTheLeaseOverAtOnce() async throws {
         try await withTestDatabase { db in
             let leases = LeaseRepository(pool: db.pool)
-            let lease = try #require(try await leases.claim(["agent/y"], owner: "A", ttl: .milliseconds(500)).first)
-            let renewed = try #require(try await leases.renew(lease, ttl: .seconds(30)))
+            let lease = try #require(try await leases.claim(["agent/y"], owner: "A", ttl: .seconds(30)).first)
+            let renewed = try #require(try await leases.renew(lease, ttl: .seconds(60)))
             #expect(renewed.fencingToken == lease.fencingToken && renewed.expiresAt > lease.expiresAt)
             #expect(try await leases.release(renewed))
             let taken = try #require(try await leases.claim(["agent/y"], owner: "B", ttl: .seconds(30)).first)
