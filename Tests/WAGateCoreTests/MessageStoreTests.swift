@@ -13,8 +13,8 @@ import WAGateTestSupport
     let account = AccountID(agent: "bot", account: "default")
     let chat = "15551234567@s.whatsapp.net"
 
-    func makeStore(_ db: TestDatabase) -> MessageStore {
-        let keys = AccountKeys(ring: KeyRing(current: try! .generate()), repository: DataKeyRepository(pool: db.pool), logger: logger)
+    func makeStore(_ db: TestDatabase) throws -> MessageStore {
+        let keys = AccountKeys(ring: KeyRing(current: try .generate()), repository: DataKeyRepository(pool: db.pool), logger: logger)
         return MessageStore(pool: db.pool, keys: keys)
     }
 
@@ -27,7 +27,7 @@ import WAGateTestSupport
 
     @Test func inboundIsStoredOnceAndSealed() async throws {
         try await withTestDatabase { db in
-            let store = makeStore(db)
+            let store = try makeStore(db)
             #expect(try await store.record([inbound("A", "secret words")], account: account, authDir: nil, lease: nil) == [true])
             // A re-delivery of A with a new message B: A is dropped, B stored.
             #expect(
@@ -46,7 +46,7 @@ import WAGateTestSupport
 
     @Test func historyLimitKeepsTheLatestOldestFirst() async throws {
         try await withTestDatabase { db in
-            let store = makeStore(db)
+            let store = try makeStore(db)
             let messages = (0..<5).map { inbound("M\($0)", "text \($0)", at: 1_700_000_000 + Double($0)) }
             _ = try await store.record(messages, account: account, authDir: nil, lease: nil)
             let last = try await store.history(account: account, authDir: nil, chat: chat, limit: 2)
@@ -56,7 +56,7 @@ import WAGateTestSupport
 
     @Test func outboxSendsInOrderAndStatusOnlyMovesForward() async throws {
         try await withTestDatabase { db in
-            let store = makeStore(db)
+            let store = try makeStore(db)
             try await store.enqueue(
                 [("ID1", OutboundMessage(chat: chat, content: .text("one"))), ("ID2", OutboundMessage(chat: chat, content: .text("two")))],
                 account: account, authDir: nil, lease: nil)
@@ -79,7 +79,7 @@ import WAGateTestSupport
 
     @Test func aRescheduledMessageHoldsBackItsChatButNotOthers() async throws {
         try await withTestDatabase { db in
-            let store = makeStore(db)
+            let store = try makeStore(db)
             let other = "15559999999@s.whatsapp.net"
             try await store.enqueue(
                 [
@@ -96,7 +96,7 @@ import WAGateTestSupport
 
     @Test func failedNewsIsRecordedWithItsCode() async throws {
         try await withTestDatabase { db in
-            let store = makeStore(db)
+            let store = try makeStore(db)
             try await store.enqueue([("F1", OutboundMessage(chat: chat, content: .text("x")))], account: account, authDir: nil, lease: nil)
             let due = try await store.due(account: account, authDir: nil, limit: 1)
             try await store.markSent(due[0], remoteID: "wamid.F", account: account, lease: nil)
@@ -116,7 +116,7 @@ import WAGateTestSupport
 
     @Test func writesUnderALostLeaseAreRefused() async throws {
         try await withTestDatabase { db in
-            let store = makeStore(db)
+            let store = try makeStore(db)
             let leases = LeaseRepository(pool: db.pool)
             let lease = try #require(try await leases.claim([account.description], owner: "A", ttl: .seconds(30)).first)
             #expect(try await store.record([inbound("L1", "x")], account: account, authDir: nil, lease: lease) == [true])
