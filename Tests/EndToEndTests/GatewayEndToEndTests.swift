@@ -336,10 +336,19 @@ struct GatewayDidNotStart: Error {}
                 return
             }
             let socket = scratch.file(".wagate/control.sock")
+            // nobody must be able to run the client itself, wherever the checkout is (a clone in a 0700
+            // directory would otherwise fail on exec, not on the socket): a copy in a world-readable place.
+            let binDirectory = "/tmp/wagate-bin-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: binDirectory, withIntermediateDirectories: false)
+            defer { try? FileManager.default.removeItem(atPath: binDirectory) }
+            let client = binDirectory + "/wagate"
+            try FileManager.default.copyItem(atPath: WagateProcess.binary, toPath: client)
+            chmod(binDirectory, 0o755)
+            chmod(client, 0o755)
             func asNobody() async throws -> (Int32, String) {
                 try await WagateProcess.run(
-                    ["/usr/sbin/runuser", "-u", "nobody", "--", WagateProcess.binary, "status", "--socket", socket],
-                    directory: scratch.path, executable: "/usr/sbin/runuser")
+                    ["/usr/sbin/runuser", "-u", "nobody", "--", client, "status", "--socket", socket],
+                    directory: "/", executable: "/usr/sbin/runuser")
             }
             // Gate 1: the state directory is 0750 and the socket 0660, so another user cannot connect.
             let (deniedCode, denied) = try await asNobody()
